@@ -1,0 +1,29 @@
+package io.github.imagepullwebhook.admission;
+
+/** Why a review was answered the way it was. Used in tests, metrics, logs and audit annotations. */
+public enum Reason {
+    /** The object was changed; the response carries a patch. */
+    PATCHED,
+    /** The rules ran and found nothing to change. */
+    NO_CHANGE,
+    /** Not CREATE or UPDATE (DELETE, CONNECT). */
+    SKIPPED_OPERATION,
+    /** The namespace is ignored (configured, or the webhook's own). */
+    SKIPPED_NAMESPACE,
+    /** A kind without a pod spec this webhook knows. */
+    SKIPPED_KIND,
+    /** A subresource other than a pod's {@code ephemeralcontainers}. */
+    SKIPPED_SUBRESOURCE,
+    /** An UPDATE whose images are all among the old object's images. */
+    SKIPPED_NO_NEW_IMAGES,
+    /** The validate step found every enforced container pulling {@code Always}. */
+    VALIDATED,
+    /** The validate step found containers that do not pull {@code Always}. */
+    DENIED_PULL_POLICY,
+    /** The review's object cannot be a Kubernetes object (not a JSON object). */
+    INVALID_OBJECT,
+    /** The body is not a usable AdmissionReview; answered with HTTP 4xx. */
+    BAD_REQUEST,
+    /** A bug: answered with HTTP 500 so the webhook's failurePolicy decides. */
+    INTERNAL_ERROR
+}

@@ -1,0 +1,92 @@
+package io.github.imagepullwebhook.cli;
+
+import io.github.imagepullwebhook.config.TlsConfig;
+import io.github.imagepullwebhook.config.WebhookConfig;
+import io.github.imagepullwebhook.server.WebhookServer;
+import io.github.imagepullwebhook.tls.GeneratedCertificates;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code serve}: the HTTPS webhook. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve AdmissionReviews over HTTPS (default port 8443) until SIGTERM.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, description = "YAML configuration file (every key optional).")
+    Path config;
+
+    @Option(names = "--port", description = "HTTPS port; overrides server.port.")
+    Integer port;
+
+    @Option(names = "--metrics-port", description = "Metrics port (-1 disables); overrides server.metricsPort.")
+    Integer metricsPort;
+
+    @Option(names = "--cert-dir", description = "Where a generated CA and certificate are written when no "
+            + "certificate is configured (default: ${DEFAULT-VALUE}).",
+            defaultValue = "${java.io.tmpdir}/image-pull-webhook")
+    Path certDir;
+
+    @Option(names = "--service-name", defaultValue = "image-pull-webhook",
+            description = "Service name put in a generated certificate (default: ${DEFAULT-VALUE}).")
+    String serviceName;
+
+    @Option(names = "--instances", description = "Event-loop servers (default: one per core).")
+    Integer instances;
+
+    @Override
+    public Integer call() throws Exception {
+        WebhookConfig webhook = withFlags(Main.loadConfig(config));
+        if (webhook.server().tls().generated()) {
+            webhook = webhook.withServer(webhook.server().withTls(generateCertificates()));
+        }
+        Vertx vertx = Vertx.vertx();
+        int servers = instances != null ? instances : Runtime.getRuntime().availableProcessors();
+        WebhookServer server;
+        try {
+            server = WebhookServer.start(vertx, webhook, Main.admissionService(webhook), servers)
+                    .await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            System.err.println("image-pull-webhook: cannot start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        long grace = webhook.server().shutdownDelayMillis() + webhook.server().shutdownTimeoutMillis() + 5_000;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.stop().compose(v -> vertx.close()).await(grace, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                System.err.println("image-pull-webhook: shutdown did not complete: " + e.getMessage());
+            } finally {
+                stopped.countDown();
+            }
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private WebhookConfig withFlags(WebhookConfig webhook) {
+        var server = webhook.server();
+        if (port != null) {
+            server = server.withPort(port);
+        }
+        if (metricsPort != null) {
+            server = server.withMetricsPort(metricsPort);
+        }
+        return webhook.withServer(server);
+    }
+
+    private TlsConfig generateCertificates() throws java.io.IOException {
+        String namespace = System.getenv().getOrDefault(Main.POD_NAMESPACE, "image-pull-webhook");
+        GeneratedCertificates files = GeneratedCertificates.create(certDir,
+                GeneratedCertificates.serviceNames(serviceName, namespace));
+        System.out.println("No certificate configured: generated a CA and serving certificate.");
+        System.out.println("CA bundle: " + files.caFile().toAbsolutePath());
+        return new TlsConfig(files.certFile().toString(), files.keyFile().toString());
+    }
+}

@@ -1,0 +1,58 @@
+package io.github.imagepullwebhook.server;
+
+import io.github.imagepullwebhook.admission.AdmissionService.Answer;
+import io.github.imagepullwebhook.admission.Reason;
+import io.github.imagepullwebhook.policy.GroupKind;
+import io.github.imagepullwebhook.policy.PodSpecs;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The webhook's Prometheus metrics. Label values come from request content, so each is bounded
+ * to a known set: a client sending a million invented kinds must not grow memory.
+ */
+public final class WebhookMetrics {
+
+    private static final Set<String> KNOWN_KINDS =
+            PodSpecs.supportedKinds().stream().map(GroupKind::toString).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public void record(String profile, String mode, Answer answer, long nanos) {
+        String kind = answer.kind().isEmpty() ? "none" : KNOWN_KINDS.contains(answer.kind()) ? answer.kind() : "other";
+        String operation = OPERATIONS.contains(answer.operation()) ? answer.operation() : "none";
+        String outcome = answer.reason().name().toLowerCase(Locale.ROOT);
+        Counter.builder("webhook_reviews")
+                .description("Admission reviews answered, by profile, endpoint, kind, operation and outcome")
+                .tags("profile", profile, "mode", mode, "kind", kind, "operation", operation, "outcome", outcome)
+                .register(registry).increment();
+        Timer.builder("webhook_review_duration")
+                .description("Time from a complete request body to the encoded answer")
+                .tags("profile", profile, "mode", mode)
+                .publishPercentileHistogram()
+                .register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (answer.reason() == Reason.PATCHED) {
+            Counter.builder("webhook_patches").description("Reviews answered with a patch")
+                    .tags("profile", profile).register(registry).increment();
+        }
+        if (answer.httpStatus() >= 400) {
+            error(answer.reason() == Reason.INTERNAL_ERROR ? "internal" : "bad_request");
+        }
+    }
+
+    /** Requests refused before they reached the admission service. */
+    public void error(String type) {
+        Counter.builder("webhook_errors").description("Requests answered with an HTTP error, by type")
+                .tags("type", type).register(registry).increment();
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

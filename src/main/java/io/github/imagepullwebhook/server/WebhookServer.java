@@ -1,0 +1,133 @@
+package io.github.imagepullwebhook.server;
+
+import io.github.imagepullwebhook.admission.AdmissionService;
+import io.github.imagepullwebhook.config.WebhookConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running webhook: one HTTPS verticle per core sharing the port, the plain-HTTP metrics
+ * endpoint, the certificate watcher, and readiness. {@link #start} completes only once every
+ * listener is bound; {@link #stop} drains in-flight reviews before closing.
+ */
+public final class WebhookServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+
+    private final Vertx vertx;
+    private final WebhookConfig config;
+    private final Readiness readiness = new Readiness();
+    private final WebhookMetrics metrics = new WebhookMetrics();
+    private final List<WebhookVerticle> verticles = new CopyOnWriteArrayList<>();
+    private final CertificateFiles certificates;
+    private HttpServer metricsServer;
+    private String deploymentId;
+
+    private WebhookServer(Vertx vertx, WebhookConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+        this.certificates = new CertificateFiles(vertx, config.server().tls().certFile(), config.server().tls().keyFile());
+    }
+
+    /**
+     * Starts listening. {@code config.server().tls()} must name certificate files (the CLI
+     * generates them when the user configured none).
+     */
+    public static Future<WebhookServer> start(Vertx vertx, WebhookConfig config, AdmissionService service, int instances) {
+        if (config.server().tls().generated()) {
+            return Future.failedFuture(new IllegalArgumentException("server.tls.certFile and keyFile are required"));
+        }
+        WebhookServer server = new WebhookServer(vertx, config);
+        return server.deploy(service, instances).map(server);
+    }
+
+    private Future<Void> deploy(AdmissionService service, int instances) {
+        // Port 0 means "any free port": a negative port makes Vert.x share one random port among instances.
+        int port = config.server().port() == 0 ? -1 : config.server().port();
+        return certificates.load()
+                .compose(pem -> vertx.deployVerticle(() -> {
+                    WebhookVerticle verticle = new WebhookVerticle(config, port, service, metrics, readiness, pem);
+                    verticles.add(verticle);
+                    return verticle;
+                }, new DeploymentOptions().setInstances(instances)))
+                .compose(id -> {
+                    deploymentId = id;
+                    return startMetrics();
+                })
+                .onSuccess(v -> {
+                    certificates.watch(config.server().certReloadMillis(), this::updateCertificates);
+                    readiness.set(true);
+                    LOG.info("image-pull-webhook listening on https port {} (metrics on {}), profiles {}",
+                            port(), metricsPort(), config.profiles().keySet());
+                });
+    }
+
+    private List<Future<Boolean>> updateCertificates(CertificateFiles.Pem pem) {
+        List<Future<Boolean>> updates = new ArrayList<>();
+        verticles.forEach(v -> updates.add(v.updateCertificate(pem)));
+        return updates;
+    }
+
+    private Future<Void> startMetrics() {
+        if (config.server().metricsPort() < 0) {
+            return Future.succeededFuture();
+        }
+        metricsServer = vertx.createHttpServer().requestHandler(request -> {
+            if ("/metrics".equals(request.path())) {
+                request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(metrics.scrape());
+            } else {
+                request.response().setStatusCode(404).end("metrics are at /metrics\n");
+            }
+        });
+        return metricsServer.listen(config.server().metricsPort()).mapEmpty();
+    }
+
+    public int port() {
+        return verticles.get(0).actualPort();
+    }
+
+    /** The metrics port, or -1 when metrics are disabled. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.actualPort();
+    }
+
+    public boolean ready() {
+        return readiness.ready();
+    }
+
+    /**
+     * Graceful stop: readyz turns 503, the server keeps serving for the shutdown delay (so
+     * endpoints drop this pod first), then stops accepting and waits for in-flight reviews.
+     */
+    public Future<Void> stop() {
+        readiness.set(false);
+        certificates.stop();
+        Promise<Void> delayed = Promise.promise();
+        long delay = config.server().shutdownDelayMillis();
+        if (delay > 0) {
+            vertx.setTimer(delay, id -> delayed.complete());
+        } else {
+            delayed.complete();
+        }
+        long timeout = config.server().shutdownTimeoutMillis();
+        return delayed.future()
+                .compose(v -> {
+                    List<Future<Void>> drains = new ArrayList<>();
+                    verticles.forEach(verticle -> drains.add(verticle.shutdown(timeout)));
+                    return Future.join(drains);
+                })
+                .compose(v -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
+                .compose(v -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId))
+                .onComplete(v -> LOG.info("image-pull-webhook stopped"))
+                .mapEmpty();
+    }
+}

@@ -1,0 +1,174 @@
+package io.github.imagepullwebhook.server;
+
+import io.github.imagepullwebhook.admission.AdmissionService;
+import io.github.imagepullwebhook.admission.AdmissionService.Answer;
+import io.github.imagepullwebhook.admission.AdmissionService.Mode;
+import io.github.imagepullwebhook.config.Profile;
+import io.github.imagepullwebhook.config.WebhookConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One event loop's HTTPS server. Several instances share the port (one per core); each only
+ * routes, checks the request, and hands the body to the admission service.
+ */
+final class WebhookVerticle extends VerticleBase {
+
+    static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    /** Bodies above this are reviewed on a worker thread so a large parse never stalls the event loop. */
+    private static final int OFFLOAD_BYTES = 256 * 1024;
+    /** The apiserver multiplexes many reviews per HTTP/2 connection; 64 KiB windows queue them up. */
+    private static final int HTTP2_WINDOW = 1024 * 1024;
+    private static final int IDLE_TIMEOUT_SECONDS = 60;
+    private static final String JSON = "application/json";
+
+    private final WebhookConfig config;
+    private final int port;
+    private final AdmissionService service;
+    private final WebhookMetrics metrics;
+    private final Readiness readiness;
+    private final CertificateFiles.Pem pem;
+    private HttpServer server;
+
+    WebhookVerticle(WebhookConfig config, int port, AdmissionService service, WebhookMetrics metrics,
+                    Readiness readiness, CertificateFiles.Pem pem) {
+        this.config = config;
+        this.port = port;
+        this.service = service;
+        this.metrics = metrics;
+        this.readiness = readiness;
+        this.pem = pem;
+    }
+
+    @Override
+    public Future<?> start() {
+        HttpServerOptions options = new HttpServerOptions()
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setKeyCertOptions(keyCert(pem))
+                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
+                .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
+                .setHttp2ConnectionWindowSize(HTTP2_WINDOW)
+                .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        server = vertx.createHttpServer(options).requestHandler(router());
+        return server.listen(port);
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+
+    /** Stops accepting and waits up to {@code millis} for in-flight reviews. */
+    Future<Void> shutdown(long millis) {
+        return server.shutdown(millis, TimeUnit.MILLISECONDS);
+    }
+
+    Future<Boolean> updateCertificate(CertificateFiles.Pem newPem) {
+        return server.updateSSLOptions(new ServerSSLOptions()
+                .setKeyCertOptions(keyCert(newPem))
+                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
+                .setUseAlpn(true), true);
+    }
+
+    private static PemKeyCertOptions keyCert(CertificateFiles.Pem pem) {
+        return new PemKeyCertOptions().setCertValue(pem.cert()).setKeyValue(pem.key());
+    }
+
+    private Router router() {
+        Router router = Router.router(vertx);
+        router.get("/healthz").handler(ctx -> ctx.response().end("ok"));
+        router.get("/readyz").handler(ctx -> ctx.response().setStatusCode(readiness.ready() ? 200 : 503)
+                .end(readiness.ready() ? "ok" : "not ready"));
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes());
+        for (String path : new String[] {"/mutate", "/mutate/:profile", "/validate/:profile"}) {
+            router.post(path).handler(new JsonOnly()).handler(body).handler(this::review);
+        }
+        router.errorHandler(404, ctx -> fail(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method()
+                + " " + ctx.request().path() + "; POST AdmissionReviews to /mutate[/{profile}] or /validate/{profile}"));
+        router.errorHandler(405, ctx -> fail(ctx, 405, "method_not_allowed",
+                "method " + ctx.request().method() + " not allowed on " + ctx.request().path()));
+        router.errorHandler(413, ctx -> fail(ctx, 413, "too_large", "request body exceeds "
+                + config.server().maxBodyBytes() + " bytes (server.maxBodyBytes)"));
+        router.errorHandler(500, ctx -> fail(ctx, 500, "internal", "internal error in image-pull-webhook"));
+        return router;
+    }
+
+    /**
+     * Refuses non-JSON bodies before they are buffered. A platform handler, because Vert.x Web
+     * runs those before the body handler.
+     */
+    private final class JsonOnly implements PlatformHandler {
+        @Override
+        public void handle(RoutingContext ctx) {
+            String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+            String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (!JSON.equals(mediaType)) {
+                fail(ctx, 415, "unsupported_media_type", "Content-Type must be " + JSON + ", was "
+                        + (type == null ? "missing" : "\"" + printable(mediaType) + "\""));
+                return;
+            }
+            ctx.next();
+        }
+    }
+
+    private void review(RoutingContext ctx) {
+        long started = System.nanoTime();
+        boolean validate = ctx.request().path().startsWith("/validate");
+        String profileName = Optional.ofNullable(ctx.pathParam("profile")).orElse(WebhookConfig.DEFAULT_PROFILE);
+        Optional<Profile> profile = config.profile(profileName);
+        if (profile.isEmpty()) {
+            fail(ctx, 404, "unknown_profile", "unknown profile \"" + printable(profileName) + "\"; configured profiles: "
+                    + String.join(", ", config.profiles().keySet()));
+            return;
+        }
+        Mode mode = validate ? Mode.VALIDATE : Mode.MUTATE;
+        byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        Future<Answer> answer = bytes.length > OFFLOAD_BYTES
+                ? vertx.executeBlocking(() -> service.review(bytes, profile.get().rules(), mode), false)
+                : Future.succeededFuture(service.review(bytes, profile.get().rules(), mode));
+        answer.onComplete(done -> {
+            Answer result = done.succeeded() ? done.result()
+                    : service.badRequest(500, "internal error in image-pull-webhook");
+            metrics.record(profileName, mode.name().toLowerCase(Locale.ROOT), result, System.nanoTime() - started);
+            write(ctx, result.httpStatus(), result.body().toString());
+        });
+    }
+
+    private void fail(RoutingContext ctx, int status, String type, String message) {
+        metrics.error(type);
+        write(ctx, status, service.badRequest(status, message).body().toString());
+    }
+
+    private static void write(RoutingContext ctx, int status, String json) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(json));
+    }
+
+    private static String printable(String value) {
+        String shown = value.length() > 63 ? value.substring(0, 63) + "..." : value;
+        return shown.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}
