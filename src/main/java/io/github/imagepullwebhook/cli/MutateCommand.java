@@ -48,7 +48,7 @@ final class MutateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (profile == null) {
             err.println("image-pull-webhook: unknown profile \"" + profileName + "\"; configured: "
-                    + String.join(", ", webhook.profiles().keySet()));
+                    + String.join(", ", new java.util.TreeSet<>(webhook.profiles().keySet())));
             return 2;
         }
         byte[] input = read();

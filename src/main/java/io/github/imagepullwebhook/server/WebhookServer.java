@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class WebhookServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+    private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private final Vertx vertx;
     private final WebhookConfig config;
@@ -50,8 +52,9 @@ public final class WebhookServer {
     }
 
     private Future<Void> deploy(AdmissionService service, int instances) {
-        // Port 0 means "any free port": a negative port makes Vert.x share one random port among instances.
-        int port = config.server().port() == 0 ? -1 : config.server().port();
+        // Port 0 means "any free port". Vert.x shares one random port among servers that listen on
+        // the same negative number, so each WebhookServer takes a number of its own.
+        int port = config.server().port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : config.server().port();
         return certificates.load()
                 .compose(pem -> vertx.deployVerticle(() -> {
                     WebhookVerticle verticle = new WebhookVerticle(config, port, service, metrics, readiness, pem);

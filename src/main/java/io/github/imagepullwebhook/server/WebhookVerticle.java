@@ -139,7 +139,7 @@ final class WebhookVerticle extends VerticleBase {
         Optional<Profile> profile = config.profile(profileName);
         if (profile.isEmpty()) {
             fail(ctx, 404, "unknown_profile", "unknown profile \"" + printable(profileName) + "\"; configured profiles: "
-                    + String.join(", ", config.profiles().keySet()));
+                    + String.join(", ", new java.util.TreeSet<>(config.profiles().keySet())));
             return;
         }
         Mode mode = validate ? Mode.VALIDATE : Mode.MUTATE;

@@ -1,0 +1,378 @@
+package io.github.imagepullwebhook.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.imagepullwebhook.admission.AdmissionService;
+import io.github.imagepullwebhook.admission.SkipRules;
+import io.github.imagepullwebhook.config.Profile;
+import io.github.imagepullwebhook.config.ServerConfig;
+import io.github.imagepullwebhook.config.TlsConfig;
+import io.github.imagepullwebhook.config.WebhookConfig;
+import io.github.imagepullwebhook.testing.Reviews;
+import io.github.imagepullwebhook.testing.TestTls;
+import io.github.imagepullwebhook.tls.GeneratedCertificates;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The real server over real TLS on a free port, as the apiserver and kubectl meet it. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebhookServerTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final long MAX_BODY = 1024 * 1024;
+
+    Path certs;
+    Vertx vertx;
+    WebhookServer server;
+    HttpClient http2;
+    HttpClient http1;
+    GeneratedCertificates files;
+
+    @BeforeAll
+    void start() throws Exception {
+        certs = java.nio.file.Files.createTempDirectory("webhook-certs");
+        files = GeneratedCertificates.create(certs, GeneratedCertificates.serviceNames("image-pull-webhook", "ns"));
+        vertx = Vertx.vertx();
+        server = start(vertx, config(files, 0));
+        http2 = client(HttpClient.Version.HTTP_2, files.caFile());
+        http1 = client(HttpClient.Version.HTTP_1_1, files.caFile());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    static WebhookConfig config(GeneratedCertificates files, long shutdownDelay) {
+        ServerConfig server = new ServerConfig(0, new TlsConfig(files.certFile().toString(), files.keyFile().toString()),
+                0, MAX_BODY, 100, shutdownDelay, 5_000);
+        return new WebhookConfig(server, Map.of("default", Profile.DEFAULT, "tenants", new Profile(true, true)),
+                List.of());
+    }
+
+    static WebhookServer start(Vertx vertx, WebhookConfig config) throws Exception {
+        AdmissionService service = new AdmissionService(new ObjectMapper(), new SkipRules(Set.of("kube-system")));
+        return WebhookServer.start(vertx, config, service, 2).await(20, TimeUnit.SECONDS);
+    }
+
+    static HttpClient client(HttpClient.Version version, Path ca) throws Exception {
+        return HttpClient.newBuilder().version(version).sslContext(TestTls.trusting(ca))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    HttpResponse<String> post(HttpClient client, String path, String contentType, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String body) throws Exception {
+        return post(http2, path, "application/json", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http2.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    URI uri(String path) {
+        return URI.create("https://localhost:" + server.port() + path);
+    }
+
+    static String patch(JsonNode review) {
+        return new String(Base64.getDecoder().decode(review.path("response").path("patch").asText()), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void answersV1OverHttp2WithAPatch() throws Exception {
+        HttpResponse<String> response = post("/mutate", Reviews.pod("nginx", "nginx:1.25"));
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+        JsonNode review = JSON.readTree(response.body());
+        assertThat(review.path("apiVersion").asText()).isEqualTo("admission.k8s.io/v1");
+        assertThat(review.path("response").path("uid").asText()).isEqualTo("uid-1");
+        assertThat(review.path("response").path("allowed").asBoolean()).isTrue();
+        assertThat(review.path("response").path("patchType").asText()).isEqualTo("JSONPatch");
+        assertThat(JSON.readTree(patch(review))).containsExactlyInAnyOrder(
+                JSON.readTree("{\"op\":\"add\",\"path\":\"/spec/containers/0/imagePullPolicy\",\"value\":\"Always\"}"),
+                JSON.readTree("{\"op\":\"add\",\"path\":\"/spec/containers/1/imagePullPolicy\",\"value\":\"IfNotPresent\"}"));
+    }
+
+    @Test
+    void answersV1beta1OverHttp11InItsOwnVersion() throws Exception {
+        HttpResponse<String> response = post(http1, "/mutate/tenants", "application/json; charset=utf-8",
+                Reviews.podIn("admission.k8s.io/v1beta1", "uid-b", "nginx:1.25").getBytes(StandardCharsets.UTF_8));
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        JsonNode review = JSON.readTree(response.body());
+        assertThat(review.path("apiVersion").asText()).isEqualTo("admission.k8s.io/v1beta1");
+        assertThat(review.path("response").path("uid").asText()).isEqualTo("uid-b");
+        assertThat(patch(review)).contains("\"value\":\"Always\"");
+    }
+
+    @Test
+    void validateDeniesOnAnEnforcingProfile() throws Exception {
+        String undefaulted = Reviews.pod("nginx:1.25");
+        JsonNode review = JSON.readTree(post("/validate/tenants", undefaulted).body());
+        assertThat(review.path("response").path("allowed").asBoolean()).isFalse();
+        assertThat(review.path("response").path("status").path("code").asInt()).isEqualTo(403);
+        assertThat(review.path("response").path("status").path("message").asText())
+                .contains("spec.containers[0].imagePullPolicy: Unsupported value: \"\": supported values: \"Always\"");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "not JSON                | not json at all                                              | 400 | request body is not valid JSON",
+            "empty body              | ''                                                           | 400 | request body is empty",
+            "JSON array              | []                                                           | 400 | expected a JSON object, got array",
+            "not a review            | {\"kind\":\"Pod\"}                                           | 400 | kind is \"Pod\"",
+            "unknown version         | {\"kind\":\"AdmissionReview\",\"apiVersion\":\"v2\"}        | 400 | unsupported AdmissionReview apiVersion \"v2\"",
+            "no request              | {\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\"} | 400 | has no request object",
+            "no uid                  | {\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"operation\":\"CREATE\"}} | 400 | request has no uid",
+            "deep nesting            | DEEP                                                         | 400 | request body is not valid JSON",
+    })
+    void badBodiesGetAClear400(String name, String body, int status, String message) throws Exception {
+        String sent = "DEEP".equals(body) ? "[".repeat(5000) + "]".repeat(5000) : body;
+        HttpResponse<String> response = post("/mutate", sent);
+        assertThat(response.statusCode()).isEqualTo(status);
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.path("kind").asText()).isEqualTo("Status");
+        assertThat(answer.path("code").asInt()).isEqualTo(status);
+        assertThat(answer.path("message").asText()).contains(message);
+        assertServerStillServes();
+    }
+
+    @Test
+    void wrongContentTypeIs415() throws Exception {
+        HttpResponse<String> response = post(http2, "/mutate", "text/plain", Reviews.pod("nginx").getBytes());
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(JSON.readTree(response.body()).path("message").asText())
+                .isEqualTo("Content-Type must be application/json, was \"text/plain\"");
+        assertThat(post(http2, "/mutate", null, Reviews.pod("nginx").getBytes()).statusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void bodiesOverTheLimitAre413EvenAt50MiB() throws Exception {
+        byte[] twoMiB = new byte[2 * 1024 * 1024];
+        java.util.Arrays.fill(twoMiB, (byte) ' ');
+        HttpResponse<String> response = post(http1, "/mutate", "application/json", twoMiB);
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(response.body()).path("message").asText())
+                .isEqualTo("request body exceeds 1048576 bytes (server.maxBodyBytes)");
+        byte[] fiftyMiB = new byte[50 * 1024 * 1024];
+        java.util.Arrays.fill(fiftyMiB, (byte) ' ');
+        try {
+            assertThat(post(http2, "/mutate", "application/json", fiftyMiB).statusCode()).isEqualTo(413);
+        } catch (java.io.IOException reset) {
+            // The server may answer 413 and reset the stream before the client has finished sending.
+            assertThat(reset).isNotInstanceOf(java.net.http.HttpTimeoutException.class);
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void aBodyJustUnderTheLimitIsReviewed() throws Exception {
+        String review = Reviews.pod("nginx:1.25");
+        String padded = review.substring(0, review.length() - 1) + ",\"pad\":\""
+                + "x".repeat((int) MAX_BODY - review.length() - 20) + "\"}";
+        assertThat(padded.length()).isLessThan((int) MAX_BODY).isGreaterThan(256 * 1024);
+        HttpResponse<String> response = post("/mutate", padded);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).path("response").path("allowed").asBoolean()).isTrue();
+    }
+
+    @Test
+    void contentProblemsAreAnsweredAsReviews() throws Exception {
+        String notAnObject = Reviews.pod("nginx").replace("\"object\":{", "\"object\":\"x\",\"was\":{");
+        JsonNode review = JSON.readTree(post("/mutate", notAnObject).body());
+        assertThat(review.path("response").path("allowed").asBoolean()).isFalse();
+        assertThat(review.path("response").path("status").path("message").asText()).contains("must be a JSON object");
+
+        String unknownKind = Reviews.pod("nginx").replace("\"kind\":\"Pod\"}", "\"kind\":\"Widget\"}");
+        JsonNode skipped = JSON.readTree(post("/mutate", unknownKind).body());
+        assertThat(skipped.path("response").path("allowed").asBoolean()).isTrue();
+        assertThat(skipped.path("response").has("patch")).isFalse();
+
+        for (String op : List.of("DELETE", "CONNECT")) {
+            JsonNode answer = JSON.readTree(post("/mutate/tenants", Reviews.pod("nginx").replace("CREATE", op)).body());
+            assertThat(answer.path("response").path("allowed").asBoolean()).as(op).isTrue();
+            assertThat(answer.path("response").has("patch")).as(op).isFalse();
+        }
+
+        String noImage = Reviews.pod("nginx").replace("\"image\":\"nginx\"", "\"command\":[\"sh\"]");
+        JsonNode missing = JSON.readTree(post("/mutate", noImage).body());
+        assertThat(missing.path("response").path("warnings").toString()).contains("spec.containers[0].image is missing");
+
+        JsonNode huge = JSON.readTree(post("/mutate", Reviews.pod("a".repeat(10_000))).body());
+        assertThat(huge.path("response").path("allowed").asBoolean()).isTrue();
+        assertThat(huge.path("response").path("warnings").get(0).asText()).hasSizeLessThanOrEqualTo(256)
+                .contains("(10000 characters)");
+        assertServerStillServes();
+    }
+
+    @Test
+    void unknownProfilesAndPathsAre404WithAMessage() throws Exception {
+        HttpResponse<String> profile = post("/mutate/nope", Reviews.pod("nginx"));
+        assertThat(profile.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(profile.body()).path("message").asText())
+                .isEqualTo("unknown profile \"nope\"; configured profiles: default, tenants");
+        HttpResponse<String> path = post("/admit", Reviews.pod("nginx"));
+        assertThat(path.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(path.body()).path("message").asText()).contains("no such endpoint: POST /admit");
+        assertThat(get("/mutate").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void healthReadinessAndMetrics() throws Exception {
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(get("/readyz").statusCode()).isEqualTo(200);
+        post("/mutate/tenants", Reviews.pod("nginx:1.25"));
+        post("/mutate", "garbage");
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + server.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .containsPattern("webhook_reviews_total\\{kind=\"Pod\",mode=\"mutate\",operation=\"CREATE\",outcome=\"patched\",profile=\"tenants\"} [1-9]")
+                .containsPattern("webhook_reviews_total\\{kind=\"none\",mode=\"mutate\",operation=\"none\",outcome=\"bad_request\",profile=\"default\"} [1-9]")
+                .contains("webhook_review_duration_seconds_bucket")
+                .containsPattern("webhook_patches_total\\{profile=\"tenants\"} [1-9]")
+                .containsPattern("webhook_errors_total\\{type=\"bad_request\"} [1-9]");
+    }
+
+    @Test
+    void inventedKindsDoNotGrowMetricLabels() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            post("/mutate", Reviews.pod("nginx").replace("\"kind\":\"Pod\"}", "\"kind\":\"Invented" + i + "\"}"));
+        }
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + server.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).doesNotContain("Invented").contains("kind=\"other\"");
+    }
+
+    @Test
+    void refusesPlainHttpOnTheWebhookPort() {
+        HttpClient plain = HttpClient.newHttpClient();
+        assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/healthz"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void tlsOneOneIsRefused() throws Exception {
+        javax.net.ssl.SSLSocketFactory factory = TestTls.trusting(files.caFile()).getSocketFactory();
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) factory.createSocket("localhost", server.port())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) factory.createSocket("localhost", server.port())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+        assertThat(WebhookVerticle.TLS_PROTOCOLS).containsExactlyInAnyOrder("TLSv1.2", "TLSv1.3");
+    }
+
+    @Test
+    void bothEventLoopsShareOnePort() {
+        assertThat(server.port()).isPositive();
+    }
+
+    void assertServerStillServes() throws Exception {
+        HttpResponse<String> response = post("/mutate", Reviews.pod("nginx"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).path("response").path("allowed").asBoolean()).isTrue();
+    }
+
+    /** A server of its own, so that rotating its certificate cannot disturb the other tests. */
+    @Test
+    void reloadsRotatedCertificatesWithoutDroppingConnections(@TempDir Path dir) throws Exception {
+        GeneratedCertificates first = GeneratedCertificates.create(dir, GeneratedCertificates.serviceNames("w", "ns"));
+        WebhookServer own = start(vertx, config(first, 0));
+        try {
+            URI uri = URI.create("https://localhost:" + own.port() + "/mutate");
+            javax.net.ssl.SSLSocket open = (javax.net.ssl.SSLSocket) TestTls.trusting(first.caFile()).getSocketFactory()
+                    .createSocket("localhost", own.port());
+            open.setSoTimeout(5000);
+            assertThat(keepAliveRequest(open)).startsWith("HTTP/1.1 200");
+            Path saved = dir.resolve("first-ca.crt");
+            java.nio.file.Files.copy(first.caFile(), saved);
+
+            GeneratedCertificates second = GeneratedCertificates.create(dir, GeneratedCertificates.serviceNames("w", "ns"));
+            HttpClient newClient = client(HttpClient.Version.HTTP_2, second.caFile());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            boolean rotated = false;
+            while (!rotated && System.nanoTime() < deadline) {
+                try {
+                    rotated = send(newClient, uri).statusCode() == 200;
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(50);
+                }
+            }
+            assertThat(rotated).as("new certificate served").isTrue();
+            // The connection opened before the rotation keeps working.
+            assertThat(keepAliveRequest(open)).startsWith("HTTP/1.1 200");
+            open.close();
+            // A client that trusts only the old CA cannot open a new connection.
+            HttpClient stale = client(HttpClient.Version.HTTP_2, saved);
+            assertThatThrownBy(() -> send(stale, uri)).hasRootCauseInstanceOf(java.security.cert.CertPathValidatorException.class)
+                    .isInstanceOf(SSLHandshakeException.class);
+        } finally {
+            own.stop().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One HTTP/1.1 keep-alive request on an open socket; returns the status line and headers. */
+    static String keepAliveRequest(javax.net.ssl.SSLSocket socket) throws Exception {
+        byte[] body = Reviews.pod("nginx").getBytes(StandardCharsets.UTF_8);
+        String head = "POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length + "\r\n\r\n";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(body);
+        socket.getOutputStream().flush();
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder headers = new StringBuilder();
+        while (!headers.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new java.io.EOFException("connection closed after: " + headers);
+            }
+            headers.append((char) c);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(headers);
+        assertThat(length.find()).isTrue();
+        in.readNBytes(Integer.parseInt(length.group(1)));
+        return headers.toString();
+    }
+
+    static HttpResponse<String> send(HttpClient client, URI uri) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString(Reviews.pod("nginx"))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
