@@ -3,6 +3,7 @@ package io.github.imagepullwebhook.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -67,8 +68,11 @@ public record WebhookConfig(ServerConfig server, Map<String, Profile> profiles, 
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         try {
-            WebhookConfig config = mapper.readValue(yaml, WebhookConfig.class);
-            return config == null ? DEFAULT : config;
+            JsonNode tree = mapper.readTree(yaml);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return DEFAULT; // an empty (or comment-only) file means "all defaults"
+            }
+            return mapper.treeToValue(tree, WebhookConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("unknown configuration key \"" + dotted(e) + "\"", e);
         } catch (IOException e) {

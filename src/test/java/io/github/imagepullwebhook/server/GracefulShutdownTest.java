@@ -1,0 +1,103 @@
+package io.github.imagepullwebhook.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.imagepullwebhook.testing.Reviews;
+import io.github.imagepullwebhook.testing.TestTls;
+import io.github.imagepullwebhook.tls.GeneratedCertificates;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SIGTERM's path: readiness drops first, accepted reviews are answered, then the server closes. */
+class GracefulShutdownTest {
+
+    @TempDir
+    Path dir;
+    final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void answersAReviewThatWasHalfSentWhenShutdownBegan() throws Exception {
+        GeneratedCertificates files = GeneratedCertificates.create(dir, GeneratedCertificates.serviceNames("w", "ns"));
+        WebhookServer server = WebhookServerTest.start(vertx, WebhookServerTest.config(files, 0));
+        int port = server.port();
+        byte[] body = Reviews.pod("nginx", "nginx:1.25").getBytes(StandardCharsets.UTF_8);
+        try (SSLSocket socket = (SSLSocket) TestTls.trusting(files.caFile()).getSocketFactory().createSocket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, body.length / 2);
+            out.flush();
+            Thread.sleep(200);
+
+            Future<Void> stopping = server.stop();
+            Thread.sleep(300);
+            assertThat(server.ready()).isFalse();
+            assertThat(stopping.isComplete()).as("stop waits for the in-flight review").isFalse();
+
+            out.write(body, body.length / 2, body.length - body.length / 2);
+            out.flush();
+            String response = new String(readResponse(socket.getInputStream()), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 200").contains("\"uid\":\"uid-1\"").contains("\"patch\":");
+            stopping.await(10, TimeUnit.SECONDS);
+        }
+        HttpClient client = HttpClient.newBuilder().sslContext(TestTls.trusting(files.caFile())).build();
+        assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/healthz"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void readinessTurns503WhileStillServingDuringTheShutdownDelay() throws Exception {
+        GeneratedCertificates files = GeneratedCertificates.create(dir, GeneratedCertificates.serviceNames("w", "ns"));
+        WebhookServer server = WebhookServerTest.start(vertx, WebhookServerTest.config(files, 1_500));
+        HttpClient client = HttpClient.newBuilder().sslContext(TestTls.trusting(files.caFile())).build();
+        URI readyz = URI.create("https://localhost:" + server.port() + "/readyz");
+        assertThat(client.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
+        Future<Void> stopping = server.stop();
+        HttpResponse<String> during = client.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(during.statusCode()).isEqualTo(503);
+        HttpResponse<String> review = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/mutate"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Reviews.pod("nginx")))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(review.statusCode()).as("still serving reviews while endpoints update").isEqualTo(200);
+        stopping.await(10, TimeUnit.SECONDS);
+    }
+
+    private static byte[] readResponse(InputStream in) throws Exception {
+        StringBuilder headers = new StringBuilder();
+        while (!headers.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new java.io.EOFException("closed after: " + headers);
+            }
+            headers.append((char) c);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(headers);
+        assertThat(length.find()).isTrue();
+        byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
+        return (headers + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    }
+}
