@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imagepullwebhook.policy.EnforcementScope;
 import io.github.imagepullwebhook.policy.ImagePolicy;
 import io.github.imagepullwebhook.policy.ImageSite;
+import io.github.imagepullwebhook.policy.PodSpecs;
 import io.github.imagepullwebhook.policy.PolicyResult;
 import io.github.imagepullwebhook.policy.Rules;
 import java.util.List;
@@ -102,8 +103,11 @@ public final class AdmissionService {
     }
 
     private Verdict mutate(Review review, ImagePolicy policy, Predicate<ImageSite> scope) {
+        if (!policy.rules().any()) {
+            return Verdict.allowed(Reason.NO_CHANGE);
+        }
         ObjectNode original = (ObjectNode) review.object();
-        ObjectNode copy = original.deepCopy();
+        ObjectNode copy = PodSpecs.copyForMutation(review.kind(), original);
         PolicyResult result = policy.mutate(review.kind(), copy, scope);
         List<String> warnings = Warnings.of(result);
         if (!result.changed()) {

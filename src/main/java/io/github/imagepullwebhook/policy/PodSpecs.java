@@ -73,6 +73,38 @@ public final class PodSpecs {
         }
     }
 
+    /**
+     * A copy of {@code root} for the rules to change: the pod spec is deep-copied, the objects
+     * on the path to it are shallow copies, and everything else (metadata, managedFields,
+     * status) is shared with {@code root}. Rules reach images only through {@link #visit}, which
+     * never leaves the pod spec, so the shared parts are never written; and diffing
+     * {@code root} against the copy skips them at once, because they are the same instances.
+     */
+    public static ObjectNode copyForMutation(GroupKind kind, ObjectNode root) {
+        String path = LOCATIONS.get(kind);
+        if (path == null) {
+            return root.deepCopy();
+        }
+        ObjectNode copy = shallowCopy(root);
+        ObjectNode parent = copy;
+        String[] fields = path.split("\\.");
+        for (int i = 0; i < fields.length; i++) {
+            if (!(parent.get(fields[i]) instanceof ObjectNode child)) {
+                return copy; // no pod spec: nothing below will be visited
+            }
+            ObjectNode childCopy = i == fields.length - 1 ? child.deepCopy() : shallowCopy(child);
+            parent.set(fields[i], childCopy);
+            parent = childCopy;
+        }
+        return copy;
+    }
+
+    private static ObjectNode shallowCopy(ObjectNode node) {
+        ObjectNode copy = node.objectNode();
+        copy.setAll(node);
+        return copy;
+    }
+
     /** All image sites of {@code root}, in visiting order. */
     public static List<ImageSite> sites(GroupKind kind, JsonNode root) {
         List<ImageSite> sites = new ArrayList<>();

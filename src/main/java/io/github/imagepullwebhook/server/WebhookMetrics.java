@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -23,20 +26,23 @@ public final class WebhookMetrics {
     private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Meters by label values: registering through a builder on every request costs more than the review. */
+    private final Map<List<String>, Counter> reviews = new ConcurrentHashMap<>();
+    private final Map<List<String>, Timer> durations = new ConcurrentHashMap<>();
 
     public void record(String profile, String mode, Answer answer, long nanos) {
         String kind = answer.kind().isEmpty() ? "none" : KNOWN_KINDS.contains(answer.kind()) ? answer.kind() : "other";
         String operation = OPERATIONS.contains(answer.operation()) ? answer.operation() : "none";
         String outcome = answer.reason().name().toLowerCase(Locale.ROOT);
-        Counter.builder("webhook_reviews")
+        reviews.computeIfAbsent(List.of(profile, mode, kind, operation, outcome), k -> Counter.builder("webhook_reviews")
                 .description("Admission reviews answered, by profile, endpoint, kind, operation and outcome")
                 .tags("profile", profile, "mode", mode, "kind", kind, "operation", operation, "outcome", outcome)
-                .register(registry).increment();
-        Timer.builder("webhook_review_duration")
+                .register(registry)).increment();
+        durations.computeIfAbsent(List.of(profile, mode), k -> Timer.builder("webhook_review_duration")
                 .description("Time from a complete request body to the encoded answer")
                 .tags("profile", profile, "mode", mode)
                 .publishPercentileHistogram()
-                .register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (answer.reason() == Reason.PATCHED) {
             Counter.builder("webhook_patches").description("Reviews answered with a patch")
                     .tags("profile", profile).register(registry).increment();

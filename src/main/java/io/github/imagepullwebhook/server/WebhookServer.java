@@ -68,8 +68,9 @@ public final class WebhookServer {
                 .onSuccess(v -> {
                     certificates.watch(config.server().certReloadMillis(), this::updateCertificates);
                     readiness.set(true);
-                    LOG.info("image-pull-webhook listening on https port {} (metrics on {}), profiles {}",
-                            port(), metricsPort(), config.profiles().keySet());
+                    LOG.info("image-pull-webhook listening on https port {} (metrics on {}), profiles {}, "
+                            + "ready {} ms after JVM start", port(), metricsPort(), config.profiles().keySet(),
+                            java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
                 });
     }
 

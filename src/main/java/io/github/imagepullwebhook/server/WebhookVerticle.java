@@ -1,5 +1,9 @@
 package io.github.imagepullwebhook.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.imagepullwebhook.admission.AdmissionService;
 import io.github.imagepullwebhook.admission.AdmissionService.Answer;
 import io.github.imagepullwebhook.admission.AdmissionService.Mode;
@@ -36,6 +40,7 @@ final class WebhookVerticle extends VerticleBase {
     private static final int HTTP2_WINDOW = 1024 * 1024;
     private static final int IDLE_TIMEOUT_SECONDS = 60;
     private static final String JSON = "application/json";
+    private static final ObjectWriter WRITER = new ObjectMapper().writer();
 
     private final WebhookConfig config;
     private final int port;
@@ -151,20 +156,27 @@ final class WebhookVerticle extends VerticleBase {
             Answer result = done.succeeded() ? done.result()
                     : service.badRequest(500, "internal error in image-pull-webhook");
             metrics.record(profileName, mode.name().toLowerCase(Locale.ROOT), result, System.nanoTime() - started);
-            write(ctx, result.httpStatus(), result.body().toString());
+            write(ctx, result.httpStatus(), result.body());
         });
     }
 
     private void fail(RoutingContext ctx, int status, String type, String message) {
         metrics.error(type);
-        write(ctx, status, service.badRequest(status, message).body().toString());
+        write(ctx, status, service.badRequest(status, message).body());
     }
 
-    private static void write(RoutingContext ctx, int status, String json) {
+    private static void write(RoutingContext ctx, int status, JsonNode body) {
         if (ctx.response().ended()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(json));
+        byte[] bytes;
+        try {
+            bytes = WRITER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            bytes = "{\"kind\":\"Status\",\"code\":500,\"message\":\"cannot encode answer\"}".getBytes();
+            status = 500;
+        }
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(bytes));
     }
 
     private static String printable(String value) {

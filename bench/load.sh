@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Loads the real server over loopback with real AdmissionReview bodies and prints requests/s and
+# latency percentiles for a profile with every rule off and one with both rules on, side by side.
+#   bench/load.sh                 # 15 s per run
+#   DURATION=30 bench/load.sh
+# Needs: wrk, h2load (Debian: wrk, nghttp2-client), curl. Load and server share this machine's cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-15}
+PORT=18443
+BODY=${BODY:-src/test/resources/reviews/enforce-pod/request.json}
+JAR=target/image-pull-webhook.jar
+[ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+work=$(mktemp -d)
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+wait_ready() {
+  until curl -sf --cacert "$work/certs/ca.crt" "https://localhost:$PORT/readyz" >/dev/null 2>&1; do sleep 0.02; done
+}
+start_server() {
+  java ${JAVA_OPTS:-} -jar "$JAR" serve -c bench/bench-config.yaml --cert-dir "$work/certs" >"$work/server.log" 2>&1 &
+  pid=$!
+  wait_ready
+}
+stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+
+if [ -z "${SKIP_STARTUP:-}" ]; then
+echo "== startup: process start to first readyz 200 (5 runs, ms)"
+for i in 1 2 3 4 5; do
+  rm -rf "$work/certs"; t0=$(date +%s%N); start_server; t1=$(date +%s%N); stop_server
+  printf '%s ' $(( (t1 - t0) / 1000000 ))
+done
+echo
+if [ -z "${JAVA_OPTS:-}" ]; then
+  java -XX:ArchiveClassesAtExit="$work/app.jsa" -jar "$JAR" serve -c bench/bench-config.yaml --cert-dir "$work/certs" >/dev/null 2>&1 &
+  pid=$!; wait_ready; stop_server
+  echo "== startup with an AppCDS archive (as the container image runs it), ms"
+  for i in 1 2 3 4 5; do
+    rm -rf "$work/certs"; t0=$(date +%s%N)
+    java -XX:SharedArchiveFile="$work/app.jsa" -jar "$JAR" serve -c bench/bench-config.yaml --cert-dir "$work/certs" >/dev/null 2>&1 &
+    pid=$!; wait_ready; t1=$(date +%s%N); stop_server
+    printf '%s ' $(( (t1 - t0) / 1000000 ))
+  done
+  echo
+fi
+fi
+
+start_server
+# Warm the JIT on both protocols and both profiles before anything is measured.
+warm() {
+  h2load -c4 -m8 -D "${WARMUP:-10}" -d "$BODY" -H 'content-type: application/json' "https://localhost:$PORT/mutate/$1" >/dev/null 2>&1 || true
+  BODY="$BODY" wrk -t2 -c32 -d"${WARMUP:-10}s" -s bench/post.lua "https://localhost:$PORT/mutate/$1" >/dev/null 2>&1 || true
+}
+warm off; warm both
+
+wrk_run() {
+  BODY="$BODY" wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/post.lua "https://localhost:$PORT/mutate/$1" >"$work/wrk-$1.txt"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$1.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$work/wrk-$1.txt"); p99=$(awk '$1=="99%" {print $2}' "$work/wrk-$1.txt")
+  errors=$(grep -E "Non-2xx|Socket errors" "$work/wrk-$1.txt" | tr '\n' ' ' || true)
+  echo "| HTTP/1.1 wrk 2 threads x 32 conns | $1 | $rps | $p50 | $p99 | ${errors:-none} |"
+}
+h2_rps() { awk '/finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i-1) }' "$1"; }
+# h2load: per-request log (start µs, status, duration µs) gives the percentiles.
+h2_run() { # profile rate-per-client(optional)
+  local rate=""; [ -n "${2:-}" ] && rate="--rps=$2"
+  rm -f "$work/h2.log"
+  h2load -c4 -m8 -D "$DURATION" $rate --log-file="$work/h2.log" -d "$BODY" -H 'content-type: application/json' \
+    "https://localhost:$PORT/mutate/$1" >"$work/h2-$1.txt"
+  rps=$(h2_rps "$work/h2-$1.txt")
+  read -r p50 p99 bad < <(awk '{ if ($2 != 200) bad++; print $3 }' "$work/h2.log" | sort -n | awk -v bad=0 '
+    { v[NR] = $1 } END { printf "%.2fms %.2fms\n", v[int(NR*0.5)]/1000, v[int(NR*0.99)]/1000 }') || true
+  failed=$(awk '$2 != 200' "$work/h2.log" | wc -l)
+  echo "| HTTP/2 h2load 4 conns x 8 streams${2:+, $2 req/s per conn} | $1 | $rps | $p50 | $p99 | $failed failed |"
+}
+
+echo
+echo "| load | profile | requests/s | p50 | p99 | errors |"
+echo "|---|---|---|---|---|---|"
+wrk_run off; wrk_run both
+h2_run off; h2_run both
+max=$(h2_rps "$work/h2-both.txt" | cut -d. -f1)
+h2_run both $(( max / 2 / 4 ))
+stop_server
+grep -i "error\|exception" "$work/server.log" | head -5 || true
