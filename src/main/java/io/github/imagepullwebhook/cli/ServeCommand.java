@@ -4,7 +4,14 @@ import io.github.imagepullwebhook.config.TlsConfig;
 import io.github.imagepullwebhook.config.WebhookConfig;
 import io.github.imagepullwebhook.server.WebhookServer;
 import io.github.imagepullwebhook.tls.GeneratedCertificates;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.github.imagepullwebhook.tls.ManagedCertificates;
 import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,10 +45,29 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--instances", description = "Event-loop servers (default: one per core).")
     Integer instances;
 
+    @Option(names = "--manage-certificates", description = "Keep the CA and serving certificate in a Secret "
+            + "shared by all replicas, write the CA into the webhook configurations' caBundle, renew before expiry.")
+    boolean manageCertificates;
+
+    @Option(names = "--certificate-secret", defaultValue = "image-pull-webhook-tls",
+            description = "With --manage-certificates: the Secret in POD_NAMESPACE (default: ${DEFAULT-VALUE}).")
+    String certificateSecret;
+
+    @Option(names = "--webhook-configuration", defaultValue = "image-pull-webhook",
+            description = "With --manage-certificates: name of the Mutating/ValidatingWebhookConfiguration "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String webhookConfiguration;
+
+    @Option(names = "--certificate-check-minutes", defaultValue = "10",
+            description = "With --manage-certificates: how often the Secret is checked (default: ${DEFAULT-VALUE}).")
+    long certificateCheckMinutes;
+
     @Override
     public Integer call() throws Exception {
         WebhookConfig webhook = withFlags(Main.loadConfig(config));
-        if (webhook.server().tls().generated()) {
+        if (manageCertificates) {
+            webhook = webhook.withServer(webhook.server().withTls(managedCertificates()));
+        } else if (webhook.server().tls().generated()) {
             webhook = webhook.withServer(webhook.server().withTls(generateCertificates()));
         }
         Vertx vertx = Vertx.vertx();
@@ -81,10 +107,27 @@ final class ServeCommand implements Callable<Integer> {
         return webhook.withServer(server);
     }
 
+    private static String namespace() {
+        return System.getenv().getOrDefault(Main.POD_NAMESPACE, "image-pull-webhook");
+    }
+
+    private TlsConfig managedCertificates() throws java.io.IOException {
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        ManagedCertificates managed = new ManagedCertificates(client, namespace(), certificateSecret, webhookConfiguration,
+                GeneratedCertificates.serviceNames(serviceName, namespace()), certDir, Clock.systemUTC());
+        GeneratedCertificates files = managed.ensure();
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "managed-certificates");
+            thread.setDaemon(true);
+            return thread;
+        });
+        managed.keepFresh(scheduler, Duration.ofMinutes(certificateCheckMinutes));
+        return new TlsConfig(files.certFile().toString(), files.keyFile().toString());
+    }
+
     private TlsConfig generateCertificates() throws java.io.IOException {
-        String namespace = System.getenv().getOrDefault(Main.POD_NAMESPACE, "image-pull-webhook");
         GeneratedCertificates files = GeneratedCertificates.create(certDir,
-                GeneratedCertificates.serviceNames(serviceName, namespace));
+                GeneratedCertificates.serviceNames(serviceName, namespace()));
         System.out.println("No certificate configured: generated a CA and serving certificate.");
         System.out.println("CA bundle: " + files.caFile().toAbsolutePath());
         return new TlsConfig(files.certFile().toString(), files.keyFile().toString());

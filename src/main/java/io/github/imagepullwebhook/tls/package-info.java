@@ -7,5 +7,10 @@
  * names, and writes the CA bundle where {@code curl --cacert} and a webhook configuration's
  * {@code caBundle} can use it at once. Generated with BouncyCastle: certificate building is not
  * product logic.
+ *
+ * <p>In a cluster without cert-manager, {@link io.github.imagepullwebhook.tls.ManagedCertificates}
+ * keeps the CA and certificate in the webhook's own Secret, shared by every replica, and writes
+ * the CA into the webhook's own configurations. That class and its tests are the only code here
+ * that talks to the Kubernetes API, through fabric8, with rights limited to those objects by name.
  */
 package io.github.imagepullwebhook.tls;
