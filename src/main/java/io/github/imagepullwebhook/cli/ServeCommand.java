@@ -17,7 +17,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code serve}: the HTTPS webhook. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -45,6 +47,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--instances", description = "Event-loop servers (default: one per core).")
     Integer instances;
 
+    @Option(names = "--check", description = "Start, send one review to this server over TLS, print the "
+            + "answer, stop. Exit status 0 when the webhook answered as it must.")
+    boolean check;
+
     @Option(names = "--manage-certificates", description = "Keep the CA and serving certificate in a Secret "
             + "shared by all replicas, write the CA into the webhook configurations' caBundle, renew before expiry.")
     boolean manageCertificates;
@@ -62,9 +68,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "With --manage-certificates: how often the Secret is checked (default: ${DEFAULT-VALUE}).")
     long certificateCheckMinutes;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         WebhookConfig webhook = withFlags(Main.loadConfig(config));
+        if (check) {
+            webhook = webhook.withServer(webhook.server().withShutdownDelayMillis(0)); // no endpoints to drain
+        }
         if (manageCertificates) {
             webhook = webhook.withServer(webhook.server().withTls(managedCertificates()));
         } else if (webhook.server().tls().generated()) {
@@ -78,8 +90,12 @@ final class ServeCommand implements Callable<Integer> {
                     .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
-            System.err.println("image-pull-webhook: cannot start: " + e.getMessage());
+            spec.commandLine().getErr().println("image-pull-webhook: cannot start: " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 1;
+        }
+        if (check) {
+            return selfCheck(vertx, server, webhook);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         long grace = webhook.server().shutdownDelayMillis() + webhook.server().shutdownTimeoutMillis() + 5_000;
@@ -94,6 +110,20 @@ final class ServeCommand implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private int selfCheck(Vertx vertx, WebhookServer server, WebhookConfig webhook) {
+        int status = 0;
+        try {
+            spec.commandLine().getOut().println(SelfCheck.run(server.port(), Path.of(webhook.server().tls().certFile())));
+        } catch (Exception e) {
+            spec.commandLine().getErr().println("image-pull-webhook: self-check failed: " + e.getMessage());
+            status = 1;
+        }
+        spec.commandLine().getOut().flush();
+        spec.commandLine().getErr().flush();
+        server.stop().compose(v -> vertx.close()).await();
+        return status;
     }
 
     private WebhookConfig withFlags(WebhookConfig webhook) {
@@ -128,8 +158,9 @@ final class ServeCommand implements Callable<Integer> {
     private TlsConfig generateCertificates() throws java.io.IOException {
         GeneratedCertificates files = GeneratedCertificates.create(certDir,
                 GeneratedCertificates.serviceNames(serviceName, namespace()));
-        System.out.println("No certificate configured: generated a CA and serving certificate.");
-        System.out.println("CA bundle: " + files.caFile().toAbsolutePath());
+        spec.commandLine().getOut().println("No certificate configured: generated a CA and serving certificate.");
+        spec.commandLine().getOut().println("CA bundle: " + files.caFile().toAbsolutePath());
+        spec.commandLine().getOut().flush();
         return new TlsConfig(files.certFile().toString(), files.keyFile().toString());
     }
 }

@@ -62,6 +62,10 @@ public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBod
                 shutdownTimeoutMillis);
     }
 
+    public ServerConfig withShutdownDelayMillis(long millis) {
+        return new ServerConfig(port, tls, metricsPort, maxBodyBytes, certReloadMillis, millis, shutdownTimeoutMillis);
+    }
+
     public ServerConfig withTls(TlsConfig newTls) {
         return new ServerConfig(port, newTls, metricsPort, maxBodyBytes, certReloadMillis, shutdownDelayMillis,
                 shutdownTimeoutMillis);

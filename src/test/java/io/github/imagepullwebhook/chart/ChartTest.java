@@ -1,0 +1,232 @@
+package io.github.imagepullwebhook.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.github.imagepullwebhook.config.Profile;
+import io.github.imagepullwebhook.config.ServerConfig;
+import io.github.imagepullwebhook.config.WebhookConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ChartTest {
+
+    static final Path MULTI = Path.of("src/test/resources/chart/multi-profile.yaml");
+    static final Map<String, Object> PROVIDED = Map.of("certificates.mode", "provided",
+            "certificates.provided.secretName", "my-tls", "certificates.provided.caBundle", "Q0E=");
+
+    @Test
+    void lintsCleanWithDefaultAndMultiProfileValues() {
+        LintResult plain = new Helm(RenderedChart.CHART).lint().strict().call();
+        assertThat(plain.isFailed()).as(plain.getMessages().toString()).isFalse();
+        RenderedChart multi = RenderedChart.render(c -> c.withValuesFile(MULTI));
+        assertThat(multi.objects).isNotEmpty();
+    }
+
+    @Test
+    void defaultsMatchTheServersDefaults() {
+        RenderedChart chart = RenderedChart.render(Map.of());
+        assertThat(chart.kinds()).contains("ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget",
+                "MutatingWebhookConfiguration").doesNotContain("ValidatingWebhookConfiguration", "Namespace");
+
+        Service service = chart.one(Service.class);
+        MutatingWebhook webhook = chart.one(MutatingWebhookConfiguration.class).getWebhooks().get(0);
+        assertThat(webhook.getClientConfig().getService().getName()).isEqualTo(service.getMetadata().getName());
+        assertThat(webhook.getClientConfig().getService().getNamespace()).isEqualTo(RenderedChart.NAMESPACE)
+                .isEqualTo(service.getMetadata().getNamespace());
+        assertThat(webhook.getClientConfig().getService().getPath()).isEqualTo("/mutate/default");
+        assertThat(webhook.getClientConfig().getService().getPort()).isEqualTo(443);
+        assertThat(service.getSpec().getPorts()).anySatisfy(p -> {
+            assertThat(p.getPort()).isEqualTo(443);
+            assertThat(p.getTargetPort().getStrVal()).isEqualTo("https");
+        });
+        Container container = container(chart);
+        assertThat(container.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("https");
+            assertThat(p.getContainerPort()).isEqualTo(ServerConfig.DEFAULT.port());
+        });
+        WebhookConfig config = config(chart);
+        assertThat(config.server().port()).isEqualTo(ServerConfig.DEFAULT.port());
+        assertThat(config.server().metricsPort()).isEqualTo(ServerConfig.DEFAULT.metricsPort());
+        assertThat(config.profiles()).isEqualTo(WebhookConfig.DEFAULT.profiles());
+        assertThat(webhook.getFailurePolicy()).isEqualTo("Ignore");
+        assertThat(webhook.getSideEffects()).isEqualTo("None");
+        assertThat(webhook.getAdmissionReviewVersions()).containsExactly("v1", "v1beta1");
+        assertThat(webhook.getReinvocationPolicy()).isEqualTo("IfNeeded");
+        assertThat(webhook.getMatchPolicy()).isEqualTo("Equivalent");
+        assertThat(webhook.getTimeoutSeconds()).isGreaterThan(2);
+        assertThat(webhook.getRules()).flatExtracting(r -> r.getResources()).containsExactlyInAnyOrder("pods",
+                "pods/ephemeralcontainers", "replicationcontrollers", "podtemplates", "deployments", "statefulsets",
+                "daemonsets", "replicasets", "jobs", "cronjobs");
+        assertThat(webhook.getNamespaceSelector().getMatchExpressions()).anySatisfy(e -> {
+            assertThat(e.getKey()).isEqualTo("kubernetes.io/metadata.name");
+            assertThat(e.getOperator()).isEqualTo("NotIn");
+            assertThat(e.getValues()).containsExactlyInAnyOrder("kube-system", RenderedChart.NAMESPACE);
+        });
+        Deployment deployment = chart.one(Deployment.class);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(chart.one(PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(container.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("POD_NAMESPACE"));
+    }
+
+    @Test
+    void everyProfileHasAWebhookEntryAndEveryEntryAProfile() {
+        RenderedChart chart = RenderedChart.render(c -> c.withValuesFile(MULTI));
+        WebhookConfig config = config(chart);
+        assertThat(config.profiles()).containsOnlyKeys("default", "tenants", "ci")
+                .containsEntry("tenants", new Profile(true, true)).containsEntry("default", new Profile(true, false));
+        assertThat(config.ignoreNamespaces()).containsExactly("monitoring");
+
+        List<MutatingWebhook> mutating = chart.one(MutatingWebhookConfiguration.class).getWebhooks();
+        assertThat(mutating).extracting(w -> w.getClientConfig().getService().getPath())
+                .containsExactlyInAnyOrderElementsOf(config.profiles().keySet().stream().map(p -> "/mutate/" + p).toList());
+        List<ValidatingWebhook> validating = chart.one(ValidatingWebhookConfiguration.class).getWebhooks();
+        assertThat(validating).extracting(w -> w.getClientConfig().getService().getPath())
+                .containsExactlyInAnyOrder("/validate/tenants", "/validate/ci");
+
+        MutatingWebhook tenants = mutating.stream().filter(w -> w.getName().startsWith("tenants.")).findFirst().orElseThrow();
+        assertThat(tenants.getFailurePolicy()).isEqualTo("Fail");
+        assertThat(tenants.getNamespaceSelector().getMatchLabels()).containsEntry("image-pull-webhook.io/profile", "tenants");
+        assertThat(mutating.stream().filter(w -> w.getName().startsWith("ci.")).findFirst().orElseThrow().getFailurePolicy())
+                .as("enforcing profiles fail closed by default").isEqualTo("Fail");
+        MutatingWebhook defaults = mutating.stream().filter(w -> w.getName().startsWith("default.")).findFirst().orElseThrow();
+        assertThat(defaults.getNamespaceSelector().getMatchExpressions()).hasSize(2);
+    }
+
+    @Test
+    void managedCertificatesMode() {
+        RenderedChart chart = RenderedChart.render(Map.of());
+        assertThat(container(chart).getArgs()).contains("--manage-certificates",
+                "--certificate-secret=image-pull-webhook-tls", "--webhook-configuration=image-pull-webhook");
+        assertThat(chart.one(MutatingWebhookConfiguration.class).getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(chart.one(Role.class).getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getResources()).containsExactly("secrets");
+            assertThat(rule.getResourceNames()).containsExactly("image-pull-webhook-tls");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "update");
+        });
+        assertThat(chart.one(ClusterRole.class).getRules()).allSatisfy(rule ->
+                assertThat(rule.getResourceNames()).containsExactly("image-pull-webhook"));
+        assertThat(pod(chart).getAutomountServiceAccountToken()).isTrue();
+    }
+
+    @Test
+    void certManagerMode() {
+        RenderedChart chart = RenderedChart.render(c -> c.withValuesFile(MULTI).set("certificates.mode", "certManager"));
+        String inject = RenderedChart.NAMESPACE + "/" + RenderedChart.RELEASE;
+        assertThat(chart.one(MutatingWebhookConfiguration.class).getMetadata().getAnnotations())
+                .containsEntry("cert-manager.io/inject-ca-from", inject);
+        assertThat(chart.one(ValidatingWebhookConfiguration.class).getMetadata().getAnnotations())
+                .containsEntry("cert-manager.io/inject-ca-from", inject);
+        GenericKubernetesResource certificate = chart.all(GenericKubernetesResource.class).stream()
+                .filter(r -> r.getKind().equals("Certificate")).findFirst().orElseThrow();
+        assertThat(certificate.getMetadata().getName()).isEqualTo(RenderedChart.RELEASE);
+        @SuppressWarnings("unchecked")
+        List<String> dnsNames = (List<String>) ((Map<String, Object>) certificate.getAdditionalProperties().get("spec")).get("dnsNames");
+        assertThat(dnsNames).contains("image-pull-webhook.image-pull-webhook.svc");
+        assertThat(secretVolumes(chart)).containsExactly("image-pull-webhook-tls");
+        assertThat(chart.kinds()).doesNotContain("Role", "ClusterRole", "Secret");
+        assertThat(pod(chart).getAutomountServiceAccountToken()).isFalse();
+        assertThat(chart.one(ServiceAccount.class).getAutomountServiceAccountToken()).isFalse();
+        assertThat(secretVolumes(RenderedChart.render(Map.of()))).as("managed mode mounts no Secret").isEmpty();
+        assertThat(config(chart).server().tls().certFile()).isEqualTo("/etc/image-pull-webhook/tls/tls.crt");
+    }
+
+    @Test
+    void providedMode() {
+        RenderedChart chart = RenderedChart.render(PROVIDED);
+        assertThat(chart.one(MutatingWebhookConfiguration.class).getWebhooks())
+                .allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle()).isEqualTo("Q0E="));
+        assertThat(secretVolumes(chart)).containsExactly("my-tls");
+        assertThat(chart.kinds()).doesNotContain("Role", "ClusterRole", "Certificate");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("certificates.mode", "provided")))
+                .hasMessageContaining("is required in provided mode");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"managed", "certManager", "provided"})
+    void noRuleGrantsListWatchOrWildcards(String mode) {
+        RenderedChart chart = RenderedChart.render(c -> {
+            c.withValuesFile(MULTI).set("certificates.mode", mode);
+            if (mode.equals("provided")) {
+                PROVIDED.forEach(c::set);
+            }
+            return c;
+        });
+        List<PolicyRule> rules = Stream.concat(chart.all(Role.class).stream().flatMap(r -> r.getRules().stream()),
+                chart.all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream())).toList();
+        assertThat(rules).allSatisfy(rule -> {
+            assertThat(rule.getVerbs()).doesNotContain("list", "watch", "*", "create", "delete");
+            assertThat(rule.getResources()).doesNotContain("*");
+            assertThat(rule.getApiGroups()).doesNotContain("*");
+            assertThat(rule.getResourceNames()).isNotEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"managed", "certManager"})
+    void podsRunRestricted(String mode) {
+        RenderedChart chart = RenderedChart.render(Map.of("certificates.mode", mode));
+        PodSpec pod = pod(chart);
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        Container container = container(chart);
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getResources().getLimits()).containsKey("memory");
+        assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    }
+
+    @Test
+    void badValuesAreRejectedByTheSchema() {
+        assertThatThrownBy(() -> RenderedChart.render(c -> c.withValuesFile(Path.of("src/test/resources/chart/typo.yaml"))))
+                .hasMessageContaining("alwaysPul");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("certificates.mode", "selfSigned")))
+                .hasMessageContaining("/certificates/mode");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("profiles.Bad_Name.alwaysPull", true)))
+                .hasMessageContaining("Bad_Name");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("replicaCount", 0))).hasMessageContaining("replicaCount");
+    }
+
+    static List<String> secretVolumes(RenderedChart chart) {
+        return pod(chart).getVolumes().stream().filter(v -> v.getSecret() != null)
+                .map(v -> v.getSecret().getSecretName()).toList();
+    }
+
+    static Container container(RenderedChart chart) {
+        return pod(chart).getContainers().get(0);
+    }
+
+    static PodSpec pod(RenderedChart chart) {
+        return chart.one(Deployment.class).getSpec().getTemplate().getSpec();
+    }
+
+    static WebhookConfig config(RenderedChart chart) {
+        return WebhookConfig.parse(chart.one(ConfigMap.class).getData().get("config.yaml"));
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.imagepullwebhook.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The real {@code serve} command: generated certificates, real TLS, one review, clean stop. */
+class ServeCommandTest {
+
+    @TempDir
+    Path dir;
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        return new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    }
+
+    @Test
+    void checkStartsServesOneReviewOverTlsAndStops() {
+        int status = run("serve", "--check", "--port=0", "--metrics-port=-1", "--cert-dir=" + dir);
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("CA bundle: " + dir.resolve("ca.crt").toAbsolutePath())
+                .contains("self-check passed over HTTP_2")
+                .contains("{\"op\":\"add\",\"path\":\"/spec/containers/0/imagePullPolicy\",\"value\":\"Always\"}");
+        assertThat(Files.exists(dir.resolve("tls.key"))).isTrue();
+    }
+
+    @Test
+    void aPortInUseIsAClearStartFailure() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int status = run("serve", "--check", "--port=" + taken.getLocalPort(), "--metrics-port=-1", "--cert-dir=" + dir);
+            assertThat(status).isEqualTo(1);
+            assertThat(err.toString()).startsWith("image-pull-webhook: cannot start:");
+        }
+    }
+}
