@@ -29,6 +29,8 @@ public final class WebhookMetrics {
     /** Meters by label values: registering through a builder on every request costs more than the review. */
     private final Map<List<String>, Counter> reviews = new ConcurrentHashMap<>();
     private final Map<List<String>, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<String, Counter> patches = new ConcurrentHashMap<>();
+    private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
     public void record(String profile, String mode, Answer answer, long nanos) {
         String kind = answer.kind().isEmpty() ? "none" : KNOWN_KINDS.contains(answer.kind()) ? answer.kind() : "other";
@@ -44,8 +46,8 @@ public final class WebhookMetrics {
                 .publishPercentileHistogram()
                 .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (answer.reason() == Reason.PATCHED) {
-            Counter.builder("webhook_patches").description("Reviews answered with a patch")
-                    .tags("profile", profile).register(registry).increment();
+            patches.computeIfAbsent(profile, p -> Counter.builder("webhook_patches").description("Reviews answered with a patch")
+                    .tags("profile", p).register(registry)).increment();
         }
         if (answer.httpStatus() >= 400) {
             error(answer.reason() == Reason.INTERNAL_ERROR ? "internal" : "bad_request");
@@ -54,8 +56,8 @@ public final class WebhookMetrics {
 
     /** Requests refused before they reached the admission service. */
     public void error(String type) {
-        Counter.builder("webhook_errors").description("Requests answered with an HTTP error, by type")
-                .tags("type", type).register(registry).increment();
+        errors.computeIfAbsent(type, t -> Counter.builder("webhook_errors")
+                .description("Requests answered with an HTTP error, by type").tags("type", t).register(registry)).increment();
     }
 
     public String scrape() {

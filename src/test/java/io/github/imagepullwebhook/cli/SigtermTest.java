@@ -2,9 +2,9 @@ package io.github.imagepullwebhook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.imagepullwebhook.testing.RawHttp;
 import io.github.imagepullwebhook.testing.Reviews;
 import io.github.imagepullwebhook.testing.TestTls;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,8 +38,7 @@ class SigtermTest {
                 .createSocket("localhost", port)) {
             socket.setSoTimeout(15_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            RawHttp.writeHead(out, "/mutate", body.length);
             out.write(body, 0, body.length / 2);
             out.flush();
             Thread.sleep(200);
@@ -48,7 +47,7 @@ class SigtermTest {
             Thread.sleep(800); // past the shutdown delay: the server no longer accepts, but this review is in flight
             out.write(body, body.length / 2, body.length - body.length / 2);
             out.flush();
-            String response = readStatusLineAndBody(socket.getInputStream());
+            String response = RawHttp.readResponse(socket.getInputStream());
             assertThat(response).startsWith("HTTP/1.1 200").contains("\"uid\":\"uid-1\"").contains("\"patch\"");
         }
         assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
@@ -67,19 +66,5 @@ class SigtermTest {
             Thread.sleep(50);
         }
         throw new AssertionError("server did not start: " + (Files.exists(log) ? Files.readString(log) : "no output"));
-    }
-
-    private static String readStatusLineAndBody(InputStream in) throws Exception {
-        StringBuilder headers = new StringBuilder();
-        while (!headers.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new java.io.EOFException("closed after: " + headers);
-            }
-            headers.append((char) c);
-        }
-        Matcher length = Pattern.compile("(?i)content-length: (\\d+)").matcher(headers);
-        assertThat(length.find()).isTrue();
-        return headers + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
     }
 }

@@ -3,12 +3,12 @@ package io.github.imagepullwebhook.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.imagepullwebhook.testing.RawHttp;
 import io.github.imagepullwebhook.testing.Reviews;
 import io.github.imagepullwebhook.testing.TestTls;
 import io.github.imagepullwebhook.tls.GeneratedCertificates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -45,8 +45,7 @@ class GracefulShutdownTest {
         try (SSLSocket socket = (SSLSocket) TestTls.trusting(files.caFile()).getSocketFactory().createSocket("localhost", port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            RawHttp.writeHead(out, "/mutate", body.length);
             out.write(body, 0, body.length / 2);
             out.flush();
             Thread.sleep(200);
@@ -58,7 +57,7 @@ class GracefulShutdownTest {
 
             out.write(body, body.length / 2, body.length - body.length / 2);
             out.flush();
-            String response = new String(readResponse(socket.getInputStream()), StandardCharsets.UTF_8);
+            String response = RawHttp.readResponse(socket.getInputStream());
             assertThat(response).startsWith("HTTP/1.1 200").contains("\"uid\":\"uid-1\"").contains("\"patch\":");
             stopping.await(10, TimeUnit.SECONDS);
         }
@@ -84,20 +83,5 @@ class GracefulShutdownTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(review.statusCode()).as("still serving reviews while endpoints update").isEqualTo(200);
         stopping.await(10, TimeUnit.SECONDS);
-    }
-
-    private static byte[] readResponse(InputStream in) throws Exception {
-        StringBuilder headers = new StringBuilder();
-        while (!headers.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new java.io.EOFException("closed after: " + headers);
-            }
-            headers.append((char) c);
-        }
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(headers);
-        assertThat(length.find()).isTrue();
-        byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
-        return (headers + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -11,6 +11,7 @@ import io.github.imagepullwebhook.config.Profile;
 import io.github.imagepullwebhook.config.ServerConfig;
 import io.github.imagepullwebhook.config.TlsConfig;
 import io.github.imagepullwebhook.config.WebhookConfig;
+import io.github.imagepullwebhook.testing.RawHttp;
 import io.github.imagepullwebhook.testing.Reviews;
 import io.github.imagepullwebhook.testing.TestTls;
 import io.github.imagepullwebhook.tls.GeneratedCertificates;
@@ -347,27 +348,10 @@ class WebhookServerTest {
         }
     }
 
-    /** One HTTP/1.1 keep-alive request on an open socket; returns the status line and headers. */
+    /** One HTTP/1.1 keep-alive request on an open socket; returns the response as text. */
     static String keepAliveRequest(javax.net.ssl.SSLSocket socket) throws Exception {
-        byte[] body = Reviews.pod("nginx").getBytes(StandardCharsets.UTF_8);
-        String head = "POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.length + "\r\n\r\n";
-        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().write(body);
-        socket.getOutputStream().flush();
-        java.io.InputStream in = socket.getInputStream();
-        StringBuilder headers = new StringBuilder();
-        while (!headers.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new java.io.EOFException("connection closed after: " + headers);
-            }
-            headers.append((char) c);
-        }
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(headers);
-        assertThat(length.find()).isTrue();
-        in.readNBytes(Integer.parseInt(length.group(1)));
-        return headers.toString();
+        RawHttp.post(socket.getOutputStream(), "/mutate", Reviews.pod("nginx").getBytes(StandardCharsets.UTF_8));
+        return RawHttp.readResponse(socket.getInputStream());
     }
 
     static HttpResponse<String> send(HttpClient client, URI uri) throws Exception {
