@@ -1,0 +1,100 @@
+package io.github.imagepullwebhook.credentials;
+
+/**
+ * Go's {@code filepath.Match}, applied to one host label: {@code *} any run of characters,
+ * {@code ?} one character, {@code [...]} a class with ranges and {@code ^} negation,
+ * {@code \} escapes. A malformed pattern matches nothing, as Kubernetes ignores the error.
+ */
+final class HostGlob {
+
+    private HostGlob() {
+    }
+
+    static boolean matches(String pattern, String text) {
+        try {
+            return match(pattern, 0, text, 0);
+        } catch (IllegalArgumentException badPattern) {
+            return false;
+        }
+    }
+
+    private static boolean match(String p, int pi, String t, int ti) {
+        while (pi < p.length()) {
+            char c = p.charAt(pi);
+            if (c == '*') {
+                for (int k = t.length(); k >= ti; k--) {
+                    if (match(p, pi + 1, t, k)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            if (ti >= t.length()) {
+                return false;
+            }
+            if (c == '?') {
+                pi++;
+            } else if (c == '[') {
+                int end = classEnd(p, pi);
+                if (!inClass(p, pi + 1, end, t.charAt(ti))) {
+                    return false;
+                }
+                pi = end + 1;
+            } else {
+                if (c == '\\') {
+                    if (++pi >= p.length()) {
+                        throw new IllegalArgumentException("trailing escape");
+                    }
+                    c = p.charAt(pi);
+                }
+                if (c != t.charAt(ti)) {
+                    return false;
+                }
+                pi++;
+            }
+            ti++;
+        }
+        return ti == t.length();
+    }
+
+    /** Index of the closing {@code ]} of the class opened at {@code open}. */
+    private static int classEnd(String p, int open) {
+        int i = open + 1;
+        if (i < p.length() && p.charAt(i) == '^') {
+            i++;
+        }
+        boolean first = true;
+        while (i < p.length()) {
+            char c = p.charAt(i);
+            if (c == ']' && !first) {
+                return i;
+            }
+            if (c == '\\') {
+                i++;
+            }
+            first = false;
+            i++;
+        }
+        throw new IllegalArgumentException("unterminated class");
+    }
+
+    private static boolean inClass(String p, int from, int end, char ch) {
+        boolean negated = p.charAt(from) == '^';
+        int i = negated ? from + 1 : from;
+        boolean matched = false;
+        while (i < end) {
+            char lo = p.charAt(i) == '\\' ? p.charAt(++i) : p.charAt(i);
+            char hi = lo;
+            if (i + 2 < end && p.charAt(i + 1) == '-') {
+                hi = p.charAt(i + 2) == '\\' ? p.charAt(i + 3) : p.charAt(i + 2);
+                i += p.charAt(i + 2) == '\\' ? 3 : 2;
+                if (lo > hi) {
+                    throw new IllegalArgumentException("bad range");
+                }
+            }
+            matched |= lo <= ch && ch <= hi;
+            i++;
+        }
+        return matched != negated;
+    }
+}
