@@ -1,0 +1,177 @@
+package io.github.imagepullwebhook.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's {@code docker-registry} (the distribution registry) on a free loopback port, with a
+ * configuration of the test's own, and images pushed through the registry API itself.
+ */
+public final class TestRegistry implements AutoCloseable {
+
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+
+    private final Process process;
+    private final int port;
+    private final String authorization;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestRegistry(Process process, int port, String authorization) {
+        this.process = process;
+        this.port = port;
+        this.authorization = authorization;
+    }
+
+    /** An open registry. */
+    public static TestRegistry anonymous(Path dir) throws Exception {
+        return start(dir, "", null);
+    }
+
+    /** A registry with htpasswd Basic auth and one user. */
+    public static TestRegistry basic(Path dir, String user, String password) throws Exception {
+        Process htpasswd = new ProcessBuilder("htpasswd", "-Bbn", user, password).start();
+        byte[] line = htpasswd.getInputStream().readAllBytes();
+        if (!htpasswd.waitFor(30, TimeUnit.SECONDS) || htpasswd.exitValue() != 0) {
+            throw new IOException("htpasswd failed");
+        }
+        Path file = Files.write(dir.resolve("htpasswd"), line);
+        String auth = "auth:\n  htpasswd: {realm: test-realm, path: " + file + "}\n";
+        return start(dir, auth, "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static TestRegistry start(Path dir, String auth, String authorization) throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path config = Files.writeString(dir.resolve("registry.yml"), "version: 0.1\n"
+                + "log: {level: error, accesslog: {disabled: true}}\n"
+                + "storage:\n  filesystem: {rootdirectory: " + dir.resolve("data") + "}\n"
+                + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: test-secret\n" + auth);
+        Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+        TestRegistry registry = new TestRegistry(process, port, authorization);
+        registry.awaitReady(dir);
+        return registry;
+    }
+
+    private void awaitReady(Path dir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try {
+                int status = http.send(HttpRequest.newBuilder(uri("/v2/")).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+                if (status == 200 || status == 401) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        close();
+        throw new IOException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
+    }
+
+    /** {@code 127.0.0.1:<port>}, as an image reference's domain. */
+    public String host() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Pushes a single-architecture OCI image; returns the manifest's digest. */
+    public String push(String repository, String tag, String architecture) throws Exception {
+        byte[] manifest = imageManifest(repository, architecture);
+        putManifest(repository, tag, manifest, OCI_MANIFEST);
+        return sha256(manifest);
+    }
+
+    /** Pushes one image per architecture and an OCI index over them; returns the index's digest. */
+    public String pushIndex(String repository, String tag, List<String> architectures) throws Exception {
+        List<String> entries = new ArrayList<>();
+        for (String architecture : architectures) {
+            byte[] manifest = imageManifest(repository, architecture);
+            String digest = sha256(manifest);
+            putManifest(repository, digest, manifest, OCI_MANIFEST);
+            entries.add("{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + digest + "\",\"size\":" + manifest.length
+                    + ",\"platform\":{\"architecture\":\"" + architecture + "\",\"os\":\"linux\"}}");
+        }
+        byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
+                + String.join(",", entries) + "]}").getBytes(StandardCharsets.UTF_8);
+        putManifest(repository, tag, index, OCI_INDEX);
+        return sha256(index);
+    }
+
+    private byte[] imageManifest(String repository, String architecture) throws Exception {
+        byte[] layer = ("layer of " + repository + " for " + architecture + " " + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+        byte[] config = ("{\"architecture\":\"" + architecture + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                + "\"diff_ids\":[\"" + sha256(layer) + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        uploadBlob(repository, layer);
+        uploadBlob(repository, config);
+        return ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + sha256(config)
+                + "\",\"size\":" + config.length + "},"
+                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + sha256(layer)
+                + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void uploadBlob(String repository, byte[] blob) throws Exception {
+        HttpResponse<Void> started = send(HttpRequest.newBuilder(uri("/v2/" + repository + "/blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        expect(started, 202, "start upload");
+        String location = started.headers().firstValue("Location").orElseThrow();
+        URI put = uri("/").resolve(location + (location.contains("?") ? "&" : "?") + "digest=" + sha256(blob));
+        expect(send(HttpRequest.newBuilder(put).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(blob))), 201, "finish upload");
+    }
+
+    private void putManifest(String repository, String reference, byte[] manifest, String mediaType) throws Exception {
+        expect(send(HttpRequest.newBuilder(uri("/v2/" + repository + "/manifests/" + reference))
+                .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofByteArray(manifest))), 201, "put manifest");
+    }
+
+    private HttpResponse<Void> send(HttpRequest.Builder request) throws Exception {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    private static void expect(HttpResponse<?> response, int status, String what) throws IOException {
+        if (response.statusCode() != status) {
+            throw new IOException(what + ": HTTP " + response.statusCode());
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public static String sha256(byte[] bytes) throws Exception {
+        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
