@@ -31,10 +31,13 @@ public final class TestRegistry implements AutoCloseable {
     private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestRegistry(Process process, int port, String authorization) {
+    private final Path storage;
+
+    private TestRegistry(Process process, int port, String authorization, Path storage) {
         this.process = process;
         this.port = port;
         this.authorization = authorization;
+        this.storage = storage;
     }
 
     /** An open registry. */
@@ -55,18 +58,36 @@ public final class TestRegistry implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * A registry with token auth: it sends clients to {@code tokens}' realm and checks the
+     * tokens itself. Pushes go through a token of their own, issued with push rights.
+     */
+    public static TestRegistry token(Path dir, TestTokenServer tokens) throws Exception {
+        return start(dir, tokens.registryAuthConfig(), null);
+    }
+
+    /** An open registry, for pushing, over the same storage as a guarded one. */
+    public static TestRegistry sharing(Path dir, TestRegistry guarded) throws Exception {
+        return start(dir.resolve("open-view"), "", null, guarded.storage);
+    }
+
     private static TestRegistry start(Path dir, String auth, String authorization) throws Exception {
+        return start(dir, auth, authorization, dir.resolve("data"));
+    }
+
+    private static TestRegistry start(Path dir, String auth, String authorization, Path storage) throws Exception {
+        Files.createDirectories(dir);
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
         Path config = Files.writeString(dir.resolve("registry.yml"), "version: 0.1\n"
                 + "log: {level: error, accesslog: {disabled: true}}\n"
-                + "storage:\n  filesystem: {rootdirectory: " + dir.resolve("data") + "}\n"
+                + "storage:\n  filesystem: {rootdirectory: " + storage + "}\n"
                 + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: test-secret\n" + auth);
         Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-        TestRegistry registry = new TestRegistry(process, port, authorization);
+        TestRegistry registry = new TestRegistry(process, port, authorization, storage);
         registry.awaitReady(dir);
         return registry;
     }

@@ -1,0 +1,97 @@
+package io.github.imagepullwebhook.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.imagepullwebhook.credentials.RegistryCredential;
+import io.github.imagepullwebhook.image.ImageReference;
+import io.github.imagepullwebhook.testing.TestRegistry;
+import io.github.imagepullwebhook.testing.TestTokenServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The registry in {@code auth.token} mode with a token server of the test's own: the registry
+ * itself checks the signed tokens the webhook obtains, and the token server records what
+ * credentials reached it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TokenAuthTest {
+
+    static final RegistryCredential WRONG = new RegistryCredential("alice", "wrong", "", "secret team-a/old");
+    static final RegistryCredential RIGHT = new RegistryCredential("alice", "s3cret", "", "secret team-a/regcred");
+
+    Vertx vertx;
+    TestTokenServer tokens;
+    TestRegistry registry;
+    TestRegistry pusher;
+    RegistryClient client;
+    String pushed;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path dir = Files.createTempDirectory("registry-token");
+        vertx = Vertx.vertx();
+        tokens = TestTokenServer.start(vertx, dir, "alice", "s3cret");
+        registry = TestRegistry.token(dir.resolve("guarded"), tokens);
+        pusher = TestRegistry.sharing(dir, registry);
+        pushed = pusher.push("private/app", "1.0", "amd64");
+        client = new RegistryClient(vertx, new HttpClientOptions().setTrustOptions(
+                new PemTrustOptions().addCertPath(tokens.caFile().toString())), Set.of(registry.host()), 5_000);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        registry.close();
+        pusher.close();
+        tokens.close();
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @BeforeEach
+    void forget() {
+        tokens.authorizations.clear();
+    }
+
+    String resolve(String image, RegistryCredential... credentials) throws Exception {
+        try {
+            return client.resolve(ImageReference.parse(image), List.of(credentials)).toCompletableFuture()
+                    .get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    @Test
+    void aTokenFromTheRealmOpensTheManifest() throws Exception {
+        assertThat(resolve(registry.host() + "/private/app:1.0", WRONG, RIGHT)).isEqualTo(pushed);
+        assertThat(tokens.authorizations).containsExactly(basic(WRONG), basic(RIGHT));
+    }
+
+    @Test
+    void anonymousTokensDoNotOpenIt() {
+        assertThatThrownBy(() -> resolve(registry.host() + "/private/app:1.0"))
+                .isInstanceOf(RegistryException.class)
+                .hasMessage("unauthorized at " + registry.host() + " (refused: anonymous)");
+        assertThat(tokens.authorizations).as("no credential was sent").containsOnly("");
+    }
+
+    static String basic(RegistryCredential credential) {
+        return "Basic " + Base64.getEncoder().encodeToString((credential.username() + ":" + credential.password())
+                .getBytes(StandardCharsets.UTF_8));
+    }
+}
