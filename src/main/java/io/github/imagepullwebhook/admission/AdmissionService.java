@@ -4,15 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imagepullwebhook.policy.Change;
+import io.github.imagepullwebhook.policy.DigestPinner;
+import io.github.imagepullwebhook.policy.DigestPinner.Candidate;
 import io.github.imagepullwebhook.policy.EnforcementScope;
 import io.github.imagepullwebhook.policy.ImagePolicy;
 import io.github.imagepullwebhook.policy.ImageSite;
 import io.github.imagepullwebhook.policy.PodSpecs;
 import io.github.imagepullwebhook.policy.PolicyResult;
 import io.github.imagepullwebhook.policy.Rules;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,31 +51,63 @@ public final class AdmissionService {
     private final ReviewDecoder decoder;
     private final ReviewResponses responses;
     private final SkipRules skipRules;
+    private final Pinning pinning;
 
     public AdmissionService(ObjectMapper mapper, SkipRules skipRules) {
+        this(mapper, skipRules, null);
+    }
+
+    /** @param pinning how profiles with {@code pinDigests} reach registries; null when none does */
+    public AdmissionService(ObjectMapper mapper, SkipRules skipRules, Pinning pinning) {
         this.decoder = new ReviewDecoder(mapper);
         this.responses = new ReviewResponses(mapper);
         this.skipRules = skipRules;
+        this.pinning = pinning;
     }
 
+    /** For callers that may wait (offline {@code mutate}, tests): never call on an event loop. */
     public Answer review(byte[] body, Rules rules, Mode mode) {
+        return reviewAsync(body, rules, mode).toCompletableFuture().join();
+    }
+
+    /**
+     * The answer; already complete unless the profile pins digests and something needs
+     * resolving. Decoding and the policy run on the caller's thread.
+     */
+    public CompletionStage<Answer> reviewAsync(byte[] body, Rules rules, Mode mode) {
         Review review;
         try {
             review = decoder.decode(body);
         } catch (BadReviewException e) {
             LOG.info("bad request: {}", e.getMessage());
-            return badRequest(e.getMessage());
+            return CompletableFuture.completedFuture(badRequest(e.getMessage()));
         }
+        CompletionStage<Verdict> verdict;
         try {
-            Verdict verdict = decide(review, new ImagePolicy(rules), mode);
-            log(review, verdict);
-            return new Answer(200, responses.review(review, verdict), verdict.reason(), review.kind().toString(),
-                    review.operation());
+            verdict = decide(review, new ImagePolicy(rules), mode);
         } catch (RuntimeException e) {
-            LOG.error("internal error reviewing {} {} uid={}", review.operation(), review.describe(), review.uid(), e);
-            return new Answer(500, responses.status(500, "internal error in image-pull-webhook: "
-                    + e.getClass().getSimpleName()), Reason.INTERNAL_ERROR, review.kind().toString(), review.operation());
+            verdict = CompletableFuture.failedFuture(e);
         }
+        return verdict.handle((done, failure) -> {
+            if (failure != null) {
+                return internalError(review, failure);
+            }
+            try {
+                log(review, done);
+                return new Answer(200, responses.review(review, done), done.reason(), review.kind().toString(),
+                        review.operation());
+            } catch (RuntimeException e) {
+                return internalError(review, e);
+            }
+        });
+    }
+
+    private Answer internalError(Review review, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        LOG.error("internal error reviewing {} {} uid={}", review.operation(), review.describe(), review.uid(), cause);
+        return new Answer(500, responses.status(500, "internal error in image-pull-webhook: "
+                + cause.getClass().getSimpleName()), Reason.INTERNAL_ERROR, review.kind().toString(), review.operation());
     }
 
     /** An HTTP 4xx answer for requests that never became a review. */
@@ -81,17 +119,18 @@ public final class AdmissionService {
         return badRequest(400, message);
     }
 
-    private Verdict decide(Review review, ImagePolicy policy, Mode mode) {
+    private CompletionStage<Verdict> decide(Review review, ImagePolicy policy, Mode mode) {
         Optional<Reason> skip = skipRules.skip(review);
         if (skip.isPresent()) {
-            return Verdict.allowed(skip.get());
+            return CompletableFuture.completedFuture(Verdict.allowed(skip.get()));
         }
         if (review.object() == null || !review.object().isObject()) {
-            return Verdict.denied(Reason.INVALID_OBJECT, 400, "request.object of " + review.operation()
-                    + " " + review.kind() + " must be a JSON object");
+            return CompletableFuture.completedFuture(Verdict.denied(Reason.INVALID_OBJECT, 400, "request.object of "
+                    + review.operation() + " " + review.kind() + " must be a JSON object"));
         }
         Predicate<ImageSite> scope = scope(review);
-        return mode == Mode.MUTATE ? mutate(review, policy, scope) : validate(review, policy, scope);
+        return mode == Mode.MUTATE ? mutate(review, policy, scope)
+                : CompletableFuture.completedFuture(validate(review, policy, scope));
     }
 
     /** Every site, except on {@code ephemeralcontainers} where only new ephemeral images may change. */
@@ -102,19 +141,62 @@ public final class AdmissionService {
         return EnforcementScope.everySite();
     }
 
-    private Verdict mutate(Review review, ImagePolicy policy, Predicate<ImageSite> scope) {
+    private CompletionStage<Verdict> mutate(Review review, ImagePolicy policy, Predicate<ImageSite> scope) {
         if (!policy.rules().any()) {
-            return Verdict.allowed(Reason.NO_CHANGE);
+            return CompletableFuture.completedFuture(Verdict.allowed(Reason.NO_CHANGE));
         }
         ObjectNode original = (ObjectNode) review.object();
         ObjectNode copy = PodSpecs.copyForMutation(review.kind(), original);
         PolicyResult result = policy.mutate(review.kind(), copy, scope);
-        List<String> warnings = Warnings.of(result);
-        if (!result.changed()) {
-            return Verdict.allowed(Reason.NO_CHANGE, warnings, Map.of());
+        List<Candidate> candidates = pinning == null || !DigestPinner.pinsObject(review.kind(), original, policy.rules())
+                ? List.of() : DigestPinner.candidates(review.kind(), copy, scope, oldImages(review));
+        if (candidates.isEmpty()) {
+            return CompletableFuture.completedFuture(finish(original, copy, result, null));
         }
-        ArrayNode patch = PatchDiff.diff(original, copy);
-        return Verdict.patched(patch, warnings, Warnings.audit(Reason.PATCHED, result));
+        JsonNode podSpec = PodSpecs.specPath(review.kind())
+                .map(path -> copy.at(com.fasterxml.jackson.core.JsonPointer.compile("/" + path.replace('.', '/'))))
+                .orElse(copy);
+        return pinning.resolve(review.namespace(), podSpec, PodSpecs.isPod(review.kind()), candidates)
+                .thenApply(outcome -> finish(original, copy, result, outcome));
+    }
+
+    private static java.util.Set<String> oldImages(Review review) {
+        return review.oldObject() == null ? java.util.Set.of() : EnforcementScope.images(review.kind(), review.oldObject());
+    }
+
+    /** Applies what pinning found, then diffs; pinning failures follow {@code registry.onError}. */
+    private Verdict finish(ObjectNode original, ObjectNode copy, PolicyResult result, Pinning.Outcome pins) {
+        List<Change> changes = new ArrayList<>(result.changes());
+        List<String> notes = new ArrayList<>(result.warnings());
+        List<String> failures = new ArrayList<>();
+        if (pins != null) {
+            notes.addAll(pins.warnings());
+            for (Pinning.Result pin : pins.results()) {
+                if (pin.digest() != null) {
+                    DigestPinner.apply(pin.candidate(), pin.digest(), changes);
+                } else {
+                    failures.add(pin.candidate().site().imagePath() + " " + Pinning.quote(pin.candidate())
+                            + " was not pinned: " + pin.failure());
+                }
+            }
+            if (!failures.isEmpty() && pinning.denyOnError()) {
+                return Verdict.denied(Reason.RESOLUTION_FAILED_DENIED, 503, "image-pull-webhook could not pin "
+                        + "every image (registry.onError: deny): " + String.join("; ", failures));
+            }
+            notes.addAll(failures);
+        }
+        PolicyResult combined = new PolicyResult(changes, notes);
+        List<String> warnings = Warnings.of(combined);
+        Reason reason = failures.isEmpty() ? (combined.changed() ? Reason.PATCHED : Reason.NO_CHANGE)
+                : Reason.RESOLUTION_FAILED_ALLOWED;
+        Map<String, String> audit = combined.changed() || !failures.isEmpty() ? Warnings.audit(reason, combined) : Map.of();
+        if (!failures.isEmpty()) {
+            audit.put("pinning-failed", Warnings.bounded(String.join("; ", failures)));
+        }
+        if (!combined.changed()) {
+            return Verdict.allowed(reason, warnings, audit);
+        }
+        return new Verdict(reason, true, PatchDiff.diff(original, copy), warnings, audit, 200, null);
     }
 
     private Verdict validate(Review review, ImagePolicy policy, Predicate<ImageSite> scope) {

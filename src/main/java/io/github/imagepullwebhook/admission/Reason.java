@@ -20,6 +20,10 @@ public enum Reason {
     VALIDATED,
     /** The validate step found containers that do not pull {@code Always}. */
     DENIED_PULL_POLICY,
+    /** Some images could not be pinned; the object was admitted without those pins, with warnings. */
+    RESOLUTION_FAILED_ALLOWED,
+    /** Some images could not be pinned and {@code registry.onError} is {@code deny}. */
+    RESOLUTION_FAILED_DENIED,
     /** The review's object cannot be a Kubernetes object (not a JSON object). */
     INVALID_OBJECT,
     /** The body is not a usable AdmissionReview; answered with HTTP 4xx. */

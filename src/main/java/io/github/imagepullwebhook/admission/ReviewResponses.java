@@ -33,7 +33,11 @@ public final class ReviewResponses {
             ObjectNode status = response.putObject("status");
             status.put("code", verdict.code());
             status.put("message", verdict.message());
-            status.put("reason", verdict.code() == 403 ? "Forbidden" : "BadRequest");
+            status.put("reason", switch (verdict.code()) {
+                case 403 -> "Forbidden";
+                case 503 -> "ServiceUnavailable";
+                default -> "BadRequest";
+            });
         }
         if (!verdict.warnings().isEmpty()) {
             verdict.warnings().forEach(response.putArray("warnings")::add);

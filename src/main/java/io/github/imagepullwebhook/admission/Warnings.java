@@ -39,9 +39,13 @@ final class Warnings {
     static Map<String, String> audit(Reason reason, PolicyResult result) {
         Map<String, String> audit = new LinkedHashMap<>();
         audit.put("reason", reason.name());
-        String changes = result.changes().stream().map(Change::describe).collect(Collectors.joining("; "));
-        audit.put("changes", changes.length() <= MAX_AUDIT_VALUE ? changes : changes.substring(0, MAX_AUDIT_VALUE) + "...");
+        audit.put("changes", bounded(result.changes().stream().map(Change::describe).collect(Collectors.joining("; "))));
         return audit;
+    }
+
+    /** Audit values stay bounded: the audit log is not the place for a 10,000-character image. */
+    static String bounded(String value) {
+        return value.length() <= MAX_AUDIT_VALUE ? value : value.substring(0, MAX_AUDIT_VALUE) + "...";
     }
 
     /** "set to Always (why)" → the fields it was done to, in visiting order. */

@@ -2,6 +2,18 @@ package io.github.imagepullwebhook.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.imagepullwebhook.admission.AdmissionService;
+import io.github.imagepullwebhook.admission.Pinning;
+import io.github.imagepullwebhook.config.RegistryConfig;
+import io.github.imagepullwebhook.credentials.InvalidDockerConfigException;
+import io.github.imagepullwebhook.credentials.Keychain;
+import io.github.imagepullwebhook.credentials.Keyring;
+import io.github.imagepullwebhook.credentials.StaticKeychain;
+import io.github.imagepullwebhook.registry.CachingResolver;
+import io.github.imagepullwebhook.registry.DigestResolver;
+import io.github.imagepullwebhook.registry.RegistryClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.github.imagepullwebhook.admission.SkipRules;
 import io.github.imagepullwebhook.config.WebhookConfig;
 import java.io.IOException;
@@ -32,14 +44,48 @@ public final class Main {
         return file == null ? WebhookConfig.DEFAULT : WebhookConfig.load(file);
     }
 
-    /** The admission service both commands use, so the server and {@code mutate} decide alike. */
+    /** The admission service without pinning. */
     static AdmissionService admissionService(WebhookConfig config) {
+        return admissionService(config, null);
+    }
+
+    /** The admission service both commands use, so the server and {@code mutate} decide alike. */
+    static AdmissionService admissionService(WebhookConfig config, Pinning pinning) {
         Set<String> ignored = new HashSet<>(config.ignoreNamespaces());
         String own = System.getenv(POD_NAMESPACE);
         if (own != null && !own.isBlank()) {
             ignored.add(own);
         }
-        return new AdmissionService(new ObjectMapper(), new SkipRules(ignored));
+        return new AdmissionService(new ObjectMapper(), new SkipRules(ignored), pinning);
+    }
+
+    /** Registry client behind the digest cache, as {@code registry:} configures them. */
+    static DigestResolver resolver(Vertx vertx, RegistryConfig registry) {
+        HttpClientOptions options = new HttpClientOptions();
+        if (registry.caFile() != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertPath(registry.caFile()));
+        }
+        RegistryClient client = new RegistryClient(vertx, options, Set.copyOf(registry.insecure()),
+                registry.timeout().toMillis());
+        return new CachingResolver(client, registry.cacheTtl(), registry.negativeCacheTtl(), registry.cacheSize());
+    }
+
+    /** Pinning with {@code keychain}, or null when no profile pins. */
+    static Pinning pinning(Vertx vertx, WebhookConfig config, Keychain keychain) {
+        if (!config.pinsDigests()) {
+            return null;
+        }
+        RegistryConfig registry = config.registry();
+        return new Pinning(keychain, resolver(vertx, registry), registry.timeout(),
+                registry.onError() == RegistryConfig.OnError.DENY);
+    }
+
+    static Keyring nodeKeyring(RegistryConfig registry) throws IOException {
+        try {
+            return StaticKeychain.load(registry.dockerConfigFile() == null ? null : Path.of(registry.dockerConfigFile()));
+        } catch (InvalidDockerConfigException e) {
+            throw new IOException("registry.dockerConfigFile: " + e.getMessage(), e);
+        }
     }
 
     /** Reads the version Maven writes into the jar's manifest. */

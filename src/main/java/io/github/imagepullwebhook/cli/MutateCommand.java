@@ -53,11 +53,17 @@ final class MutateCommand implements Callable<Integer> {
         }
         byte[] input = read();
         if (isAdmissionReview(input)) {
-            AdmissionService.Answer answer = Main.admissionService(webhook).review(input, profile.rules(),
-                    AdmissionService.Mode.MUTATE);
-            out.println(answer.body().toPrettyString());
-            out.flush();
-            return answer.httpStatus() == 200 ? 0 : 1;
+            io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+            try {
+                var keychain = new io.github.imagepullwebhook.credentials.StaticKeychain(Main.nodeKeyring(webhook.registry()));
+                AdmissionService.Answer answer = Main.admissionService(webhook, Main.pinning(vertx, webhook, keychain))
+                        .review(input, profile.rules(), AdmissionService.Mode.MUTATE);
+                out.println(answer.body().toPrettyString());
+                out.flush();
+                return answer.httpStatus() == 200 ? 0 : 1;
+            } finally {
+                vertx.close();
+            }
         }
         ManifestMutator.Result result = new ManifestMutator(new ImagePolicy(profile.rules()))
                 .mutate(new String(input, StandardCharsets.UTF_8));

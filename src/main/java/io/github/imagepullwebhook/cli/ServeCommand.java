@@ -86,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
         int servers = instances != null ? instances : Runtime.getRuntime().availableProcessors();
         WebhookServer server;
         try {
-            server = WebhookServer.start(vertx, webhook, Main.admissionService(webhook), servers)
+            server = WebhookServer.start(vertx, webhook, Main.admissionService(webhook, pinning(vertx, webhook)), servers)
                     .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
@@ -135,6 +135,21 @@ final class ServeCommand implements Callable<Integer> {
             server = server.withMetricsPort(metricsPort);
         }
         return webhook.withServer(server);
+    }
+
+    /** Pull Secrets through the Kubernetes API, node credentials after them; only when some profile pins. */
+    private static io.github.imagepullwebhook.admission.Pinning pinning(Vertx vertx, WebhookConfig webhook)
+            throws java.io.IOException {
+        if (!webhook.pinsDigests()) {
+            return null;
+        }
+        java.util.concurrent.ExecutorService secrets = Executors.newFixedThreadPool(4, r -> {
+            Thread thread = new Thread(r, "pull-secrets");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return Main.pinning(vertx, webhook, new io.github.imagepullwebhook.credentials.KubernetesKeychain(
+                new KubernetesClientBuilder().build(), secrets, Main.nodeKeyring(webhook.registry())));
     }
 
     private static String namespace() {

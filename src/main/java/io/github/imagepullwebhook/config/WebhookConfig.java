@@ -23,22 +23,36 @@ import java.util.regex.Pattern;
  * @param profiles         policy profiles by name; {@code default} is also served at {@code /mutate}
  * @param ignoreNamespaces namespaces never mutated (the webhook's own is always added when known)
  */
-public record WebhookConfig(ServerConfig server, Map<String, Profile> profiles, List<String> ignoreNamespaces) {
+public record WebhookConfig(ServerConfig server, Map<String, Profile> profiles, List<String> ignoreNamespaces,
+                            RegistryConfig registry) {
 
     /** Profile names become URL path segments and metric labels. */
     private static final Pattern PROFILE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     public static final String DEFAULT_PROFILE = "default";
     public static final WebhookConfig DEFAULT =
-            new WebhookConfig(ServerConfig.DEFAULT, Map.of(DEFAULT_PROFILE, Profile.DEFAULT), List.of());
+            new WebhookConfig(ServerConfig.DEFAULT, Map.of(DEFAULT_PROFILE, Profile.DEFAULT), List.of(),
+                    RegistryConfig.DEFAULT);
 
     @JsonCreator
     static WebhookConfig of(@JsonProperty("server") ServerConfig server,
                             @JsonProperty("profiles") Map<String, Profile> profiles,
-                            @JsonProperty("ignoreNamespaces") List<String> ignoreNamespaces) {
+                            @JsonProperty("ignoreNamespaces") List<String> ignoreNamespaces,
+                            @JsonProperty("registry") RegistryConfig registry) {
         return new WebhookConfig(server == null ? ServerConfig.DEFAULT : server,
                 profiles == null ? DEFAULT.profiles : profiles,
-                ignoreNamespaces == null ? List.of() : ignoreNamespaces);
+                ignoreNamespaces == null ? List.of() : ignoreNamespaces,
+                registry == null ? RegistryConfig.DEFAULT : registry);
+    }
+
+    /** Without a registry section, as most tests build it. */
+    public WebhookConfig(ServerConfig server, Map<String, Profile> profiles, List<String> ignoreNamespaces) {
+        this(server, profiles, ignoreNamespaces, RegistryConfig.DEFAULT);
+    }
+
+    /** True when some profile pins digests, so the registry client and keychain are needed. */
+    public boolean pinsDigests() {
+        return profiles.values().stream().anyMatch(Profile::pinDigests);
     }
 
     public WebhookConfig {
@@ -59,7 +73,7 @@ public record WebhookConfig(ServerConfig server, Map<String, Profile> profiles, 
     }
 
     public WebhookConfig withServer(ServerConfig newServer) {
-        return new WebhookConfig(newServer, profiles, ignoreNamespaces);
+        return new WebhookConfig(newServer, profiles, ignoreNamespaces, registry);
     }
 
     /** Reads a YAML (or JSON) configuration; every problem becomes one readable message. */

@@ -149,9 +149,11 @@ final class WebhookVerticle extends VerticleBase {
         }
         Mode mode = validate ? Mode.VALIDATE : Mode.MUTATE;
         byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        io.vertx.core.Context here = vertx.getOrCreateContext();
         Future<Answer> answer = bytes.length > OFFLOAD_BYTES
-                ? vertx.executeBlocking(() -> service.review(bytes, profile.get().rules(), mode), false)
-                : Future.succeededFuture(service.review(bytes, profile.get().rules(), mode));
+                ? vertx.executeBlocking(() -> service.reviewAsync(bytes, profile.get().rules(), mode), false)
+                        .compose(stage -> Future.fromCompletionStage(stage, here))
+                : Future.fromCompletionStage(service.reviewAsync(bytes, profile.get().rules(), mode), here);
         answer.onComplete(done -> {
             Answer result = done.succeeded() ? done.result()
                     : service.badRequest(500, "internal error in image-pull-webhook");

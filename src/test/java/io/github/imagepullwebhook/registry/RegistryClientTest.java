@@ -65,21 +65,21 @@ class RegistryClientTest {
     void anonymousSingleArchitectureMatchesSkopeo() throws Exception {
         String pushed = open.push("team/app", "1.0", "amd64");
         String image = open.host() + "/team/app:1.0";
-        assertThat(resolve(image)).isEqualTo(pushed).isEqualTo(skopeoDigest(image, null));
+        assertThat(resolve(image)).isEqualTo(pushed).isEqualTo(TestRegistry.skopeoDigest(image, null));
     }
 
     @Test
     void multiArchitectureImagesPinTheIndex() throws Exception {
         String index = open.pushIndex("team/multi", "2.0", List.of("amd64", "arm64"));
         String image = open.host() + "/team/multi:2.0";
-        assertThat(resolve(image)).isEqualTo(index).isEqualTo(skopeoDigest(image, null));
+        assertThat(resolve(image)).isEqualTo(index).isEqualTo(TestRegistry.skopeoDigest(image, null));
     }
 
     @Test
     void basicAuthTriesEveryCredentialInTurn() throws Exception {
         String pushed = guarded.push("private/app", "3.1", "amd64");
         String image = guarded.host() + "/private/app:3.1";
-        assertThat(resolve(image, WRONG, RIGHT)).isEqualTo(pushed).isEqualTo(skopeoDigest(image, "alice:s3cret"));
+        assertThat(resolve(image, WRONG, RIGHT)).isEqualTo(pushed).isEqualTo(TestRegistry.skopeoDigest(image, "alice:s3cret"));
     }
 
     @Test
@@ -120,19 +120,4 @@ class RegistryClientTest {
                 .isInstanceOf(RegistryException.class)
                 .hasMessage("127.0.0.1:" + silent.getLocalPort() + ": no answer within the timeout");
     }
-
-    /** An independent client's view: the sha256 of the exact manifest bytes skopeo receives. */
-    static String skopeoDigest(String image, String creds) throws Exception {
-        List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--raw", "--tls-verify=false"));
-        if (creds != null) {
-            command.add("--creds=" + creds);
-        }
-        command.add("docker://" + image);
-        Process skopeo = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] raw = skopeo.getInputStream().readAllBytes();
-        assertThat(skopeo.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(skopeo.exitValue()).as("skopeo inspect " + image).isZero();
-        return TestRegistry.sha256(raw);
-    }
-
 }

@@ -182,6 +182,21 @@ public final class TestRegistry implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /** An independent client's view: the sha256 of the exact manifest bytes skopeo receives. */
+    public static String skopeoDigest(String image, String creds) throws Exception {
+        List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--raw", "--tls-verify=false"));
+        if (creds != null) {
+            command.add("--creds=" + creds);
+        }
+        command.add("docker://" + image);
+        Process skopeo = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] raw = skopeo.getInputStream().readAllBytes();
+        if (!skopeo.waitFor(60, TimeUnit.SECONDS) || skopeo.exitValue() != 0) {
+            throw new IOException("skopeo inspect " + image + " failed");
+        }
+        return sha256(raw);
+    }
+
     public static String sha256(byte[] bytes) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }

@@ -1,0 +1,82 @@
+package io.github.imagepullwebhook.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.imagepullwebhook.credentials.Keychain;
+import io.github.imagepullwebhook.credentials.PodKeyring;
+import io.github.imagepullwebhook.policy.DigestPinner.Candidate;
+import io.github.imagepullwebhook.policy.ImagePolicy;
+import io.github.imagepullwebhook.registry.DigestResolver;
+import io.github.imagepullwebhook.registry.RegistryException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Asks, for every candidate of one review at once, the registry for its digest with the
+ * credentials the pod would use, all within one deadline (well inside the webhook's
+ * {@code timeoutSeconds}). Never throws: every candidate ends as a digest or a reason.
+ *
+ * @param keychain    the pod's credentials
+ * @param resolver    the registry (usually through the cache)
+ * @param timeout     deadline for the whole review's registry work
+ * @param denyOnError {@code registry.onError: deny}
+ */
+public record Pinning(Keychain keychain, DigestResolver resolver, Duration timeout, boolean denyOnError) {
+
+    /** One candidate's outcome: a digest, or why there is none. */
+    public record Result(Candidate candidate, String digest, String failure) {
+    }
+
+    /** What pinning found, with the keychain's warnings. */
+    public record Outcome(List<Result> results, List<String> warnings) {
+    }
+
+    CompletionStage<Outcome> resolve(String namespace, JsonNode podSpec, boolean isPod, List<Candidate> candidates) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return keychain.keyringFor(namespace, podSpec, isPod).toCompletableFuture()
+                .orTimeout(remaining(deadline), TimeUnit.NANOSECONDS)
+                .thenCompose(keyring -> resolveAll(keyring, candidates, deadline))
+                .exceptionally(failure -> {
+                    String reason = "cannot read pull secrets: " + describe(failure);
+                    return new Outcome(candidates.stream().map(c -> new Result(c, null, reason)).toList(), List.of());
+                });
+    }
+
+    private CompletableFuture<Outcome> resolveAll(PodKeyring keyring, List<Candidate> candidates, long deadline) {
+        List<CompletableFuture<Result>> pending = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            pending.add(resolver.resolve(candidate.reference(), keyring.lookup(candidate.reference())).toCompletableFuture()
+                    .orTimeout(remaining(deadline), TimeUnit.NANOSECONDS)
+                    .handle((digest, failure) -> failure == null ? new Result(candidate, digest, null)
+                            : new Result(candidate, null, describe(failure))));
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                .thenApply(done -> new Outcome(pending.stream().map(CompletableFuture::join).toList(), keyring.warnings()));
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(1, deadline - System.nanoTime());
+    }
+
+    /** A reason safe to show: registry messages as they are, timeouts named, anything else by type only. */
+    static String describe(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof RegistryException e) {
+            return e.getMessage();
+        }
+        if (cause instanceof TimeoutException) {
+            return "no answer within the registry deadline";
+        }
+        return cause.getClass().getSimpleName();
+    }
+
+    /** A short name of the image for messages. */
+    static String quote(Candidate candidate) {
+        return ImagePolicy.quote(candidate.reference().original());
+    }
+}

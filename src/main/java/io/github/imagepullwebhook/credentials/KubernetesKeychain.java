@@ -1,0 +1,102 @@
+package io.github.imagepullwebhook.credentials;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * Pull Secrets read through fabric8: the only code that reads Secrets. It needs {@code get} on
+ * secrets and serviceaccounts in the review's namespace and nothing else. fabric8 calls block,
+ * so they run on {@code executor}, never on an event loop.
+ */
+public final class KubernetesKeychain implements Keychain {
+
+    static final String DOCKERCONFIGJSON = "kubernetes.io/dockerconfigjson";
+    static final String DOCKERCFG = "kubernetes.io/dockercfg";
+
+    private final KubernetesClient client;
+    private final Executor executor;
+    private final Keyring node;
+
+    /** @param node credentials from the node-level config.json, consulted after the pod's */
+    public KubernetesKeychain(KubernetesClient client, Executor executor, Keyring node) {
+        this.client = client;
+        this.executor = executor;
+        this.node = node;
+    }
+
+    @Override
+    public CompletionStage<PodKeyring> keyringFor(String namespace, JsonNode podSpec, boolean isPod) {
+        return CompletableFuture.supplyAsync(() -> read(namespace, podSpec, isPod), executor);
+    }
+
+    private PodKeyring read(String namespace, JsonNode podSpec, boolean isPod) {
+        List<String> warnings = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        podSpec.path("imagePullSecrets").forEach(ref -> names.add(ref.path("name").asText("")));
+        if (!isPod) {
+            names.addAll(serviceAccountSecrets(namespace, podSpec.path("serviceAccountName").asText("default"), warnings));
+        }
+        names.remove("");
+        Keyring pods = new Keyring();
+        for (String name : names) {
+            add(pods, namespace, name, warnings);
+        }
+        return new PodKeyring(List.of(pods, node), warnings);
+    }
+
+    private List<String> serviceAccountSecrets(String namespace, String name, List<String> warnings) {
+        try {
+            ServiceAccount account = client.serviceAccounts().inNamespace(namespace).withName(name.isEmpty() ? "default" : name).get();
+            if (account == null || account.getImagePullSecrets() == null) {
+                return List.of();
+            }
+            return account.getImagePullSecrets().stream().map(LocalObjectReference::getName).toList();
+        } catch (KubernetesClientException e) {
+            warnings.add("cannot read ServiceAccount \"" + name + "\" for its imagePullSecrets (HTTP " + e.getCode() + ")");
+            return List.of();
+        }
+    }
+
+    private void add(Keyring keyring, String namespace, String name, List<String> warnings) {
+        String where = "imagePullSecret \"" + name + "\"";
+        Secret secret;
+        try {
+            secret = client.secrets().inNamespace(namespace).withName(name).get();
+        } catch (KubernetesClientException e) {
+            warnings.add("cannot read " + where + " (HTTP " + e.getCode() + ")");
+            return;
+        }
+        if (secret == null) {
+            warnings.add(where + " not found in namespace \"" + namespace
+                    + "\"; the kubelet will report FailedToRetrieveImagePullSecret");
+            return;
+        }
+        Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+        String source = "secret " + namespace + "/" + name;
+        try {
+            if (DOCKERCONFIGJSON.equals(secret.getType()) && data.containsKey(".dockerconfigjson")) {
+                keyring.add(DockerConfig.parseConfigJson(Base64.getDecoder().decode(data.get(".dockerconfigjson")), source));
+            } else if (DOCKERCFG.equals(secret.getType()) && data.containsKey(".dockercfg")) {
+                keyring.add(DockerConfig.parseDockercfg(Base64.getDecoder().decode(data.get(".dockercfg")), source));
+            } else {
+                warnings.add(where + " is not of type " + DOCKERCONFIGJSON + " or " + DOCKERCFG + " with its data key");
+            }
+        } catch (InvalidDockerConfigException | IllegalArgumentException e) {
+            warnings.add(where + " is not usable: " + (e instanceof InvalidDockerConfigException ? e.getMessage()
+                    : "data is not base64"));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.github.imagepullwebhook.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.imagepullwebhook.image.ImageReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Tag → digest pinning, as pure rules: which images to pin, and how the pinned image is
+ * written ({@code name:tag@sha256:…}, the user's string with the digest appended, so the tag
+ * stays readable). Asking registries is the admission layer's job; this class never does I/O.
+ */
+public final class DigestPinner {
+
+    public static final String RULE = "pinDigests";
+
+    /** A container whose image should be pinned. */
+    public record Candidate(ImageSite site, ImageReference reference) {
+    }
+
+    private DigestPinner() {
+    }
+
+    /**
+     * Whether this object may be pinned at all. Pods always (they are leaves). A template owned
+     * by a controller never: its parent's template was pinned, and pinning the child makes the
+     * parent see a different template and create another child, without end. With
+     * {@code pinPodsOnly}, templates never.
+     */
+    public static boolean pinsObject(GroupKind kind, JsonNode object, Rules rules) {
+        if (!rules.pinDigests()) {
+            return false;
+        }
+        if (PodSpecs.isPod(kind)) {
+            return true;
+        }
+        if (rules.pinPodsOnly()) {
+            return false;
+        }
+        for (JsonNode owner : object.path("metadata").path("ownerReferences")) {
+            if (owner.path("controller").asBoolean(false)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Containers with a parsable, tagged image without digest, in scope, whose image the old
+     * object did not have (on UPDATE an unchanged image is never re-resolved: a label edit
+     * must not roll a workload to a newer digest).
+     */
+    public static List<Candidate> candidates(GroupKind kind, JsonNode object, Predicate<ImageSite> scope, Set<String> oldImages) {
+        List<Candidate> candidates = new ArrayList<>();
+        PodSpecs.visit(kind, object, site -> {
+            ImageReference reference = site.reference();
+            if (site.kind() != SiteKind.IMAGE_VOLUME && scope.test(site) && reference != null && reference.hasTag()
+                    && !reference.hasDigest() && !oldImages.contains(site.image())) {
+                candidates.add(new Candidate(site, reference));
+            }
+        });
+        return candidates;
+    }
+
+    /** Writes the pinned image into the candidate's site and records the change. */
+    public static void apply(Candidate candidate, String digest, List<Change> changes) {
+        String pinned = candidate.reference().withDigest(digest);
+        candidate.site().setImage(pinned);
+        changes.add(new Change(candidate.site().imagePath(), candidate.reference().original(), pinned, RULE,
+                "pinned to the digest the tag points at"));
+    }
+}

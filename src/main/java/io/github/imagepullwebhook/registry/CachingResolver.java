@@ -1,0 +1,98 @@
+package io.github.imagepullwebhook.registry;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.github.imagepullwebhook.credentials.RegistryCredential;
+import io.github.imagepullwebhook.image.ImageReference;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Remembers digests for a while and shares one registry round trip among concurrent reviews of
+ * the same image.
+ *
+ * <p>The key is the canonical reference <em>and</em> the identity of the credentials used: a
+ * digest obtained with one tenant's credentials is never served to a review that would use
+ * other credentials (or none). The identity is an HMAC with a key made at start, so the memo
+ * never holds anything from which a password could be recovered. Failures are remembered
+ * briefly too ({@code negativeTtl}) so a broken tag does not hammer its registry.
+ */
+public final class CachingResolver implements DigestResolver {
+
+    private record Key(String reference, String credentials) {
+    }
+
+    /** A digest or the failure, so that failures can expire sooner than successes. */
+    private record Outcome(String digest, RegistryException failure) {
+    }
+
+    private final DigestResolver delegate;
+    private final AsyncCache<Key, Outcome> cache;
+    private final byte[] hmacKey = new byte[32];
+
+    public CachingResolver(DigestResolver delegate, Duration ttl, Duration negativeTtl, long maximumSize) {
+        this.delegate = delegate;
+        new SecureRandom().nextBytes(hmacKey);
+        this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(new Expiry<Key, Outcome>() {
+            @Override
+            public long expireAfterCreate(Key key, Outcome outcome, long now) {
+                return (outcome.failure == null ? ttl : negativeTtl).toNanos();
+            }
+
+            @Override
+            public long expireAfterUpdate(Key key, Outcome outcome, long now, long current) {
+                return expireAfterCreate(key, outcome, now);
+            }
+
+            @Override
+            public long expireAfterRead(Key key, Outcome outcome, long now, long current) {
+                return current;
+            }
+        }).buildAsync();
+    }
+
+    @Override
+    public CompletionStage<String> resolve(ImageReference image, List<RegistryCredential> credentials) {
+        Key key = new Key(image.canonical(), identity(credentials));
+        return cache.get(key, (k, executor) -> delegate.resolve(image, credentials).toCompletableFuture()
+                        .handle((digest, failure) -> new Outcome(digest, failure == null ? null : registryFailure(failure))))
+                .thenCompose(outcome -> outcome.failure == null ? CompletableFuture.completedFuture(outcome.digest)
+                        : CompletableFuture.failedFuture(outcome.failure));
+    }
+
+    private static RegistryException registryFailure(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof RegistryException e ? e : new RegistryException(cause.getClass().getSimpleName());
+    }
+
+    /** Who is asking: an HMAC over every credential, in order; empty for anonymous. */
+    private String identity(List<RegistryCredential> credentials) {
+        if (credentials.isEmpty()) {
+            return "";
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(hmacKey, "HmacSHA256"));
+            for (RegistryCredential credential : credentials) {
+                for (String part : new String[] {credential.username(), credential.password(), credential.identityToken()}) {
+                    mac.update(part.getBytes(StandardCharsets.UTF_8));
+                    mac.update((byte) 0);
+                }
+                mac.update((byte) 1);
+            }
+            return HexFormat.of().formatHex(mac.doFinal());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
