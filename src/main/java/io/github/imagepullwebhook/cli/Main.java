@@ -10,6 +10,7 @@ import io.github.imagepullwebhook.credentials.Keyring;
 import io.github.imagepullwebhook.credentials.StaticKeychain;
 import io.github.imagepullwebhook.registry.CachingResolver;
 import io.github.imagepullwebhook.registry.DigestResolver;
+import io.github.imagepullwebhook.registry.HostGuard;
 import io.github.imagepullwebhook.registry.RegistryClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -67,7 +68,8 @@ public final class Main {
         }
         RegistryClient client = new RegistryClient(vertx, options, Set.copyOf(registry.insecure()),
                 registry.timeout().toMillis());
-        return new CachingResolver(client, registry.cacheTtl(), registry.negativeCacheTtl(), registry.cacheSize());
+        DigestResolver guarded = new HostGuard(client, vertx, registry.allow(), registry.deny());
+        return new CachingResolver(guarded, registry.cacheTtl(), registry.negativeCacheTtl(), registry.cacheSize());
     }
 
     /** Pinning with {@code keychain}, or null when no profile pins. */

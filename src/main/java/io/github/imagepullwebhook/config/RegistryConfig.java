@@ -19,15 +19,18 @@ import java.util.regex.Pattern;
  * @param negativeCacheTtl how long a failure is remembered
  * @param cacheSize        most digests remembered
  * @param onError          {@code allow}: leave the image and warn; {@code deny}: reject the review
+ * @param allow            host patterns that may be pinned; empty: any public registry
+ * @param deny             host patterns never contacted
  */
 public record RegistryConfig(List<String> insecure, String caFile, String dockerConfigFile, Duration timeout,
-                             Duration cacheTtl, Duration negativeCacheTtl, long cacheSize, OnError onError) {
+                             Duration cacheTtl, Duration negativeCacheTtl, long cacheSize, OnError onError,
+                             List<String> allow, List<String> deny) {
 
     /** What a failed resolution does to the review. */
     public enum OnError { ALLOW, DENY }
 
     public static final RegistryConfig DEFAULT = new RegistryConfig(List.of(), null, null, Duration.ofSeconds(2),
-            Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, OnError.ALLOW);
+            Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, OnError.ALLOW, List.of(), List.of());
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
@@ -36,16 +39,20 @@ public record RegistryConfig(List<String> insecure, String caFile, String docker
                              @JsonProperty("dockerConfigFile") String dockerConfigFile,
                              @JsonProperty("timeout") String timeout, @JsonProperty("cacheTtl") String cacheTtl,
                              @JsonProperty("negativeCacheTtl") String negativeCacheTtl,
-                             @JsonProperty("cacheSize") Long cacheSize, @JsonProperty("onError") String onError) {
+                             @JsonProperty("cacheSize") Long cacheSize, @JsonProperty("onError") String onError,
+                             @JsonProperty("allow") List<String> allow, @JsonProperty("deny") List<String> deny) {
         return new RegistryConfig(insecure == null ? DEFAULT.insecure : insecure, caFile, dockerConfigFile,
                 duration("registry.timeout", timeout, DEFAULT.timeout),
                 duration("registry.cacheTtl", cacheTtl, DEFAULT.cacheTtl),
                 duration("registry.negativeCacheTtl", negativeCacheTtl, DEFAULT.negativeCacheTtl),
-                cacheSize == null ? DEFAULT.cacheSize : cacheSize, onError(onError));
+                cacheSize == null ? DEFAULT.cacheSize : cacheSize, onError(onError),
+                allow == null ? List.of() : allow, deny == null ? List.of() : deny);
     }
 
     public RegistryConfig {
         insecure = List.copyOf(insecure);
+        allow = List.copyOf(allow);
+        deny = List.copyOf(deny);
         if (cacheSize < 0) {
             throw new IllegalArgumentException("registry.cacheSize must not be negative");
         }
