@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
 /** The {@code image-pull-webhook} command. */
 @Command(name = "image-pull-webhook", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kubernetes mutating admission webhook that decides how container images are pulled.",
-        subcommands = {ServeCommand.class, MutateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, MutateCommand.class, ResolveCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Where the webhook runs, from the Downward API; its own namespace is never mutated. */
