@@ -110,3 +110,15 @@ Arguments: (dict "root" $ "name" $name "profile" $profile "path" "/mutate/x")
       resources: ["jobs", "cronjobs"]
       scope: Namespaced
 {{- end -}}
+
+{{/* "true" when some profile pins digests (the webhook then reads pull Secrets). */}}
+{{- define "ipw.pins" -}}
+{{- $pins := false -}}
+{{- range $name, $profile := .Values.profiles }}{{ if $profile.pinDigests }}{{ $pins = true }}{{ end }}{{ end -}}
+{{- $pins -}}
+{{- end -}}
+
+{{/* The ServiceAccount token is mounted only when the webhook talks to the API. */}}
+{{- define "ipw.needsToken" -}}
+{{- or (eq .Values.certificates.mode "managed") (eq (include "ipw.pins" .) "true") -}}
+{{- end -}}

@@ -98,7 +98,11 @@ class ChartTest {
         RenderedChart chart = RenderedChart.render(c -> c.withValuesFile(MULTI));
         WebhookConfig config = config(chart);
         assertThat(config.profiles()).containsOnlyKeys("default", "tenants", "ci")
-                .containsEntry("tenants", new Profile(true, true)).containsEntry("default", new Profile(true, false));
+                .containsEntry("tenants", new Profile(true, true, true, Profile.PinScope.PODS))
+                .containsEntry("default", new Profile(true, false));
+        assertThat(config.registry().timeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(config.registry().onError()).isEqualTo(io.github.imagepullwebhook.config.RegistryConfig.OnError.DENY);
+        assertThat(config.registry().allow()).containsExactly("registry.internal.example.com");
         assertThat(config.ignoreNamespaces()).containsExactly("monitoring");
 
         List<MutatingWebhook> mutating = chart.one(MutatingWebhookConfiguration.class).getWebhooks();
@@ -148,9 +152,14 @@ class ChartTest {
         List<String> dnsNames = (List<String>) ((Map<String, Object>) certificate.getAdditionalProperties().get("spec")).get("dnsNames");
         assertThat(dnsNames).contains("image-pull-webhook.image-pull-webhook.svc");
         assertThat(secretVolumes(chart)).containsExactly("image-pull-webhook-tls");
-        assertThat(chart.kinds()).doesNotContain("Role", "ClusterRole", "Secret");
-        assertThat(pod(chart).getAutomountServiceAccountToken()).isFalse();
-        assertThat(chart.one(ServiceAccount.class).getAutomountServiceAccountToken()).isFalse();
+        assertThat(chart.kinds()).doesNotContain("Role", "Secret");
+        assertThat(chart.one(ClusterRole.class).getMetadata().getName()).as("only the pull-secret reader")
+                .isEqualTo("image-pull-webhook-pull-secrets");
+        assertThat(pod(chart).getAutomountServiceAccountToken()).as("pinning reads Secrets").isTrue();
+        RenderedChart noPinning = RenderedChart.render(c -> c.set("certificates.mode", "certManager"));
+        assertThat(noPinning.kinds()).doesNotContain("Role", "ClusterRole", "Secret");
+        assertThat(pod(noPinning).getAutomountServiceAccountToken()).isFalse();
+        assertThat(noPinning.one(ServiceAccount.class).getAutomountServiceAccountToken()).isFalse();
         assertThat(secretVolumes(RenderedChart.render(Map.of()))).as("managed mode mounts no Secret").isEmpty();
         assertThat(config(chart).server().tls().certFile()).isEqualTo("/etc/image-pull-webhook/tls/tls.crt");
     }
@@ -182,8 +191,14 @@ class ChartTest {
             assertThat(rule.getVerbs()).doesNotContain("list", "watch", "*", "create", "delete");
             assertThat(rule.getResources()).doesNotContain("*");
             assertThat(rule.getApiGroups()).doesNotContain("*");
-            assertThat(rule.getResourceNames()).isNotEmpty();
+            if (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()) {
+                // Pinning reads whichever pull Secret a pod names: get only, never list or watch.
+                assertThat(rule.getVerbs()).containsExactly("get");
+                assertThat(rule.getResources()).containsExactlyInAnyOrder("secrets", "serviceaccounts");
+            }
         });
+        assertThat(rules).as("the multi-profile values pin, so the pull-secret rule is there")
+                .anyMatch(rule -> rule.getResources().contains("secrets") && rule.getResourceNames().isEmpty());
     }
 
     @ParameterizedTest
@@ -211,6 +226,9 @@ class ChartTest {
         assertThatThrownBy(() -> RenderedChart.render(Map.of("profiles.Bad_Name.alwaysPull", true)))
                 .hasMessageContaining("Bad_Name");
         assertThatThrownBy(() -> RenderedChart.render(Map.of("replicaCount", 0))).hasMessageContaining("replicaCount");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("registry.timeout", "2 seconds"))).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("profiles.default.pinScope", "everything")))
+                .hasMessageContaining("pinScope");
     }
 
     static List<String> secretVolumes(RenderedChart chart) {

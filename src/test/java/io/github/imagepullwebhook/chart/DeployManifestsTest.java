@@ -29,6 +29,7 @@ class DeployManifestsTest {
             "namespace.yaml", "00-namespace.yaml",
             "serviceaccount.yaml", "10-serviceaccount.yaml",
             "rbac.yaml", "20-rbac.yaml",
+            "rbac-pinning.yaml", "21-rbac-pinning.yaml",
             "configmap.yaml", "30-configmap.yaml",
             "service.yaml", "40-service.yaml",
             "deployment.yaml", "50-deployment.yaml",
