@@ -24,7 +24,9 @@ import javax.crypto.spec.SecretKeySpec;
  * digest obtained with one tenant's credentials is never served to a review that would use
  * other credentials (or none). The identity is an HMAC with a key made at start, so the memo
  * never holds anything from which a password could be recovered. Failures are remembered
- * briefly too ({@code negativeTtl}) so a broken tag does not hammer its registry.
+ * briefly too ({@code negativeTtl}) so a broken tag does not hammer its registry, and a 429
+ * for as long as its {@code Retry-After} asks (at most five minutes): meanwhile that image
+ * fails fast.
  */
 public final class CachingResolver implements DigestResolver {
 
@@ -34,6 +36,8 @@ public final class CachingResolver implements DigestResolver {
     /** A digest or the failure, so that failures can expire sooner than successes. */
     private record Outcome(String digest, RegistryException failure) {
     }
+
+    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
     private final DigestResolver delegate;
     private final AsyncCache<Key, Outcome> cache;
@@ -45,7 +49,12 @@ public final class CachingResolver implements DigestResolver {
         this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(new Expiry<Key, Outcome>() {
             @Override
             public long expireAfterCreate(Key key, Outcome outcome, long now) {
-                return (outcome.failure == null ? ttl : negativeTtl).toNanos();
+                if (outcome.failure == null) {
+                    return ttl.toNanos();
+                }
+                // A rate-limited registry is left alone for as long as it asked (at most 5 minutes).
+                Duration retry = outcome.failure.retryAfter().filter(r -> r.compareTo(negativeTtl) > 0).orElse(negativeTtl);
+                return (retry.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retry).toNanos();
             }
 
             @Override

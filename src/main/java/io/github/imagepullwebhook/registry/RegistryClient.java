@@ -181,9 +181,9 @@ public final class RegistryClient implements DigestResolver {
                     + image.repository()));
         }
         if (head.status == 429) {
-            String retry = head.headers.get("Retry-After");
+            java.time.Duration retry = retryAfter(head.headers.get("Retry-After"));
             return Future.failedFuture(new RegistryException("rate limited by " + image.apiHost()
-                    + (retry == null ? "" : "; retry after " + retry.replaceAll("[^0-9A-Za-z ,:]", "") + " s")));
+                    + (retry == null ? "" : "; retry after " + retry.toSeconds() + " s"), retry));
         }
         if (head.status != 200) {
             return Future.failedFuture(new RegistryException(image.apiHost() + " answered " + head.status
@@ -196,6 +196,14 @@ public final class RegistryClient implements DigestResolver {
         return send(HttpMethod.GET, url, authorization, null, MAX_MANIFEST_BYTES).compose(get -> get.status == 200
                 ? Future.succeededFuture(sha256(get.body))
                 : Future.failedFuture(new RegistryException(image.apiHost() + " answered " + get.status + " to GET")));
+    }
+
+    /** Retry-After in seconds (the HTTP-date form is rare for registries and read as absent). */
+    static java.time.Duration retryAfter(String header) {
+        if (header == null || !header.trim().matches("[0-9]{1,6}")) {
+            return null;
+        }
+        return java.time.Duration.ofSeconds(Long.parseLong(header.trim()));
     }
 
     private Future<Response> manifest(String url, String authorization) {

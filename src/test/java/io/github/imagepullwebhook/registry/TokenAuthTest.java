@@ -65,6 +65,7 @@ class TokenAuthTest {
     @BeforeEach
     void forget() {
         tokens.authorizations.clear();
+        tokens.refreshTokens.clear();
     }
 
     String resolve(String image, RegistryCredential... credentials) throws Exception {
@@ -88,6 +89,26 @@ class TokenAuthTest {
                 .isInstanceOf(RegistryException.class)
                 .hasMessage("unauthorized at " + registry.host() + " (refused: anonymous)");
         assertThat(tokens.authorizations).as("no credential was sent").containsOnly("");
+    }
+
+    @Test
+    void anIdentityTokenIsExchangedWithTheRefreshTokenGrant() throws Exception {
+        RegistryCredential identity = new RegistryCredential("", "", TestTokenServer.REFRESH_TOKEN, "secret team-a/sso");
+        assertThat(resolve(registry.host() + "/private/app:1.0", identity)).isEqualTo(pushed);
+        assertThat(tokens.refreshTokens).containsExactly(TestTokenServer.REFRESH_TOKEN);
+        assertThat(tokens.authorizations).as("no Basic auth with an identity token").isEmpty();
+    }
+
+    @Test
+    void onlyTheCredentialsThatMatchThisRegistryAreEverSent() throws Exception {
+        io.github.imagepullwebhook.credentials.Keyring keyring = new io.github.imagepullwebhook.credentials.Keyring()
+                .add(java.util.Map.of(registry.host(), RIGHT))
+                .add(java.util.Map.of("other.example.com", new RegistryCredential("mallory", "other-tenant", "", "secret b/x")))
+                .add(java.util.Map.of("127.0.0.1:1", new RegistryCredential("eve", "wrong-port", "", "secret c/y")));
+        ImageReference image = ImageReference.parse(registry.host() + "/private/app:1.0");
+        assertThat(client.resolve(image, keyring.lookup(image)).toCompletableFuture().get(20, TimeUnit.SECONDS))
+                .isEqualTo(pushed);
+        assertThat(tokens.authorizations).containsExactly(basic(RIGHT));
     }
 
     static String basic(RegistryCredential credential) {

@@ -29,15 +29,26 @@ public final class TestRegistry implements AutoCloseable {
     private final Process process;
     private final int port;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String scheme;
+    private final HttpClient http;
 
     private final Path storage;
 
-    private TestRegistry(Process process, int port, String authorization, Path storage) {
+    private TestRegistry(Process process, int port, String authorization, Path storage, javax.net.ssl.SSLContext tls) {
         this.process = process;
         this.port = port;
         this.authorization = authorization;
         this.storage = storage;
+        this.scheme = tls == null ? "http" : "https";
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        this.http = (tls == null ? builder : builder.sslContext(tls)).build();
+    }
+
+    /** An open registry over HTTPS with a certificate from {@code certificates}. */
+    public static TestRegistry https(Path dir, io.github.imagepullwebhook.tls.GeneratedCertificates certificates)
+            throws Exception {
+        String tls = "  tls: {certificate: " + certificates.certFile() + ", key: " + certificates.keyFile() + "}\n";
+        return start(dir, "", null, dir.resolve("data"), tls, TestTls.trusting(certificates.caFile()));
     }
 
     /** An open registry. */
@@ -76,6 +87,11 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     private static TestRegistry start(Path dir, String auth, String authorization, Path storage) throws Exception {
+        return start(dir, auth, authorization, storage, "", null);
+    }
+
+    private static TestRegistry start(Path dir, String auth, String authorization, Path storage, String tls,
+                                      javax.net.ssl.SSLContext trust) throws Exception {
         Files.createDirectories(dir);
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
@@ -84,10 +100,10 @@ public final class TestRegistry implements AutoCloseable {
         Path config = Files.writeString(dir.resolve("registry.yml"), "version: 0.1\n"
                 + "log: {level: error, accesslog: {disabled: true}}\n"
                 + "storage:\n  filesystem: {rootdirectory: " + storage + "}\n"
-                + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: test-secret\n" + auth);
+                + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: test-secret\n" + tls + auth);
         Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-        TestRegistry registry = new TestRegistry(process, port, authorization, storage);
+        TestRegistry registry = new TestRegistry(process, port, authorization, storage, trust);
         registry.awaitReady(dir);
         return registry;
     }
@@ -179,7 +195,7 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create(scheme + "://127.0.0.1:" + port + path);
     }
 
     /** An independent client's view: the sha256 of the exact manifest bytes skopeo receives. */

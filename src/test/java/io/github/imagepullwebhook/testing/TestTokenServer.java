@@ -70,6 +70,10 @@ public final class TestTokenServer implements AutoCloseable {
         this.server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(
                 new PemKeyCertOptions().setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString())))
                 .requestHandler(request -> {
+                    if (request.method() == io.vertx.core.http.HttpMethod.POST) {
+                        refreshGrant(request, user);
+                        return;
+                    }
                     String authorization = request.getHeader("Authorization");
                     authorizations.add(authorization == null ? "" : authorization);
                     boolean authenticated = expectedBasic.equals(authorization);
@@ -82,6 +86,26 @@ public final class TestTokenServer implements AutoCloseable {
                             .end(json(Map.of("token", jwt(authenticated ? user : "", scope, authenticated), "expires_in", 300)));
                 });
         server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    }
+
+    /** The identity token {@link #refreshGrant} accepts (what {@code docker login} stores as identitytoken). */
+    public static final String REFRESH_TOKEN = "refresh-token-for-tests";
+    public final List<String> refreshTokens = new CopyOnWriteArrayList<>();
+
+    /** The OAuth2 refresh-token grant, as registries implement it for {@code identitytoken}. */
+    private void refreshGrant(io.vertx.core.http.HttpServerRequest request, String user) {
+        request.setExpectMultipart(true);
+        request.endHandler(v -> {
+            String token = request.getFormAttribute("refresh_token");
+            refreshTokens.add(token == null ? "" : token);
+            boolean valid = "refresh_token".equals(request.getFormAttribute("grant_type")) && REFRESH_TOKEN.equals(token);
+            if (!valid) {
+                request.response().setStatusCode(401).end("{\"error\":\"invalid_grant\"}");
+                return;
+            }
+            request.response().putHeader("Content-Type", "application/json")
+                    .end(json(Map.of("access_token", jwt(user, request.getFormAttribute("scope"), true), "expires_in", 300)));
+        });
     }
 
     public static TestTokenServer start(Vertx vertx, Path dir, String user, String password) throws Exception {

@@ -1,0 +1,78 @@
+package io.github.imagepullwebhook.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.imagepullwebhook.image.ImageReference;
+import io.github.imagepullwebhook.testing.TestRegistry;
+import io.github.imagepullwebhook.tls.GeneratedCertificates;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.PemTrustOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HTTPS by default with an extra CA, and a registry that rate-limits. */
+class RegistryFaultsTest {
+
+    final Vertx vertx = Vertx.vertx();
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    static String get(java.util.concurrent.CompletionStage<String> stage) throws Exception {
+        try {
+            return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    @Test
+    void httpsIsTheDefaultAndTheConfiguredCaIsTrusted() throws Exception {
+        GeneratedCertificates certificates = GeneratedCertificates.create(dir.resolve("tls"), List.of("localhost"));
+        try (TestRegistry registry = TestRegistry.https(Files.createDirectories(dir.resolve("r")), certificates)) {
+            String digest = registry.push("secure/app", "1", "amd64");
+            ImageReference image = ImageReference.parse(registry.host() + "/secure/app:1");
+            RegistryClient trusting = new RegistryClient(vertx, new HttpClientOptions().setTrustOptions(
+                    new PemTrustOptions().addCertPath(certificates.caFile().toString())), Set.of(), 5_000);
+            assertThat(get(trusting.resolve(image, List.of()))).isEqualTo(digest);
+            RegistryClient untrusting = new RegistryClient(vertx, new HttpClientOptions(), Set.of(), 5_000);
+            assertThatThrownBy(() -> get(untrusting.resolve(image, List.of()))).isInstanceOf(RegistryException.class)
+                    .hasMessageStartingWith(registry.host() + ": ");
+        }
+    }
+
+    @Test
+    void a429IsHonouredForItsRetryAfterAndTheImageFailsFastMeanwhile() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer limited = vertx.createHttpServer().requestHandler(request -> {
+            requests.incrementAndGet();
+            request.response().setStatusCode(429).putHeader("Retry-After", "30").end("{\"errors\":[{\"code\":\"TOOMANYREQUESTS\"}]}");
+        });
+        limited.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        String host = "127.0.0.1:" + limited.actualPort();
+        CachingResolver cache = new CachingResolver(new RegistryClient(vertx, new HttpClientOptions(), Set.of(host), 5_000),
+                Duration.ofMinutes(1), Duration.ofMillis(50), 100);
+        ImageReference image = ImageReference.parse(host + "/busy/app:1");
+
+        assertThatThrownBy(() -> get(cache.resolve(image, List.of()))).hasMessage("rate limited by " + host + "; retry after 30 s");
+        Thread.sleep(200); // well past the negative TTL, well inside Retry-After
+        assertThatThrownBy(() -> get(cache.resolve(image, List.of()))).hasMessageContaining("rate limited");
+        assertThat(requests).as("the second review did not reach the registry").hasValue(1);
+    }
+}
