@@ -33,6 +33,7 @@ public final class TestRegistry implements AutoCloseable {
     private final HttpClient http;
 
     private final Path storage;
+    private Path log;
 
     private TestRegistry(Process process, int port, String authorization, Path storage, javax.net.ssl.SSLContext tls) {
         this.process = process;
@@ -98,12 +99,13 @@ public final class TestRegistry implements AutoCloseable {
             port = free.getLocalPort();
         }
         Path config = Files.writeString(dir.resolve("registry.yml"), "version: 0.1\n"
-                + "log: {level: error, accesslog: {disabled: true}}\n"
+                + "log: {level: error, accesslog: {disabled: false}}\n"
                 + "storage:\n  filesystem: {rootdirectory: " + storage + "}\n"
                 + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: test-secret\n" + tls + auth);
         Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         TestRegistry registry = new TestRegistry(process, port, authorization, storage, trust);
+        registry.log = dir.resolve("registry.log");
         registry.awaitReady(dir);
         return registry;
     }
@@ -123,6 +125,14 @@ public final class TestRegistry implements AutoCloseable {
         }
         close();
         throw new IOException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
+    }
+
+    /** Manifest requests (HEAD or GET) for {@code repository} that reached the registry, from its access log. */
+    public long manifestRequests(String repository) throws IOException {
+        String marker = "/v2/" + repository + "/manifests/";
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> (l.contains("\"HEAD " + marker) || l.contains("\"GET " + marker))).count();
+        }
     }
 
     /** {@code 127.0.0.1:<port>}, as an image reference's domain. */
