@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
+import io.github.imagepullwebhook.testing.Await;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -37,11 +37,7 @@ class HostGuardTest {
     }
 
     String resolve(HostGuard guard, String image) throws Exception {
-        try {
-            return guard.resolve(ImageReference.parse(image), List.of()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        return Await.result(guard.resolve(ImageReference.parse(image), List.of()));
     }
 
     @ParameterizedTest(name = "{0} refused")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
+import io.github.imagepullwebhook.testing.Await;
 import io.github.imagepullwebhook.testing.TestRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,11 +54,7 @@ class RegistryClientTest {
     }
 
     String resolve(String image, RegistryCredential... credentials) throws Exception {
-        try {
-            return client.resolve(ImageReference.parse(image), List.of(credentials)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        return Await.result(client.resolve(ImageReference.parse(image), List.of(credentials)));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.imagepullwebhook.image.ImageReference;
+import io.github.imagepullwebhook.testing.Await;
 import io.github.imagepullwebhook.testing.TestRegistry;
 import io.github.imagepullwebhook.tls.GeneratedCertificates;
 import io.vertx.core.Vertx;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -35,11 +35,7 @@ class RegistryFaultsTest {
     }
 
     static String get(java.util.concurrent.CompletionStage<String> stage) throws Exception {
-        try {
-            return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        return Await.result(stage);
     }
 
     @Test
