@@ -62,6 +62,10 @@ public final class Main {
 
     /** Registry client behind the digest cache, as {@code registry:} configures them. */
     static DigestResolver resolver(Vertx vertx, RegistryConfig registry) {
+        return resolver(vertx, registry, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    static DigestResolver resolver(Vertx vertx, RegistryConfig registry, io.micrometer.core.instrument.MeterRegistry meters) {
         HttpClientOptions options = new HttpClientOptions();
         if (registry.caFile() != null) {
             options.setTrustOptions(new PemTrustOptions().addCertPath(registry.caFile()));
@@ -69,16 +73,21 @@ public final class Main {
         RegistryClient client = new RegistryClient(vertx, options, Set.copyOf(registry.insecure()),
                 registry.timeout().toMillis());
         DigestResolver guarded = new HostGuard(client, vertx, registry.allow(), registry.deny());
-        return new CachingResolver(guarded, registry.cacheTtl(), registry.negativeCacheTtl(), registry.cacheSize());
+        return new CachingResolver(guarded, registry.cacheTtl(), registry.negativeCacheTtl(), registry.cacheSize(), meters);
     }
 
     /** Pinning with {@code keychain}, or null when no profile pins. */
     static Pinning pinning(Vertx vertx, WebhookConfig config, Keychain keychain) {
+        return pinning(vertx, config, keychain, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    static Pinning pinning(Vertx vertx, WebhookConfig config, Keychain keychain,
+                           io.micrometer.core.instrument.MeterRegistry meters) {
         if (!config.pinsDigests()) {
             return null;
         }
         RegistryConfig registry = config.registry();
-        return new Pinning(keychain, resolver(vertx, registry), registry.timeout(),
+        return new Pinning(keychain, resolver(vertx, registry, meters), registry.timeout(),
                 registry.onError() == RegistryConfig.OnError.DENY);
     }
 

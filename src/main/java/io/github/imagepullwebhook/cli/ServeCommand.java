@@ -86,8 +86,9 @@ final class ServeCommand implements Callable<Integer> {
         int servers = instances != null ? instances : Runtime.getRuntime().availableProcessors();
         WebhookServer server;
         try {
-            server = WebhookServer.start(vertx, webhook, Main.admissionService(webhook, pinning(vertx, webhook)), servers)
-                    .await(30, TimeUnit.SECONDS);
+            io.github.imagepullwebhook.server.WebhookMetrics metrics = new io.github.imagepullwebhook.server.WebhookMetrics();
+            server = WebhookServer.start(vertx, webhook, Main.admissionService(webhook, pinning(vertx, webhook, metrics)),
+                    servers, metrics).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
             spec.commandLine().getErr().println("image-pull-webhook: cannot start: " + e.getMessage());
@@ -138,8 +139,8 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** Pull Secrets through the Kubernetes API, node credentials after them; only when some profile pins. */
-    private static io.github.imagepullwebhook.admission.Pinning pinning(Vertx vertx, WebhookConfig webhook)
-            throws java.io.IOException {
+    private static io.github.imagepullwebhook.admission.Pinning pinning(Vertx vertx, WebhookConfig webhook,
+            io.github.imagepullwebhook.server.WebhookMetrics metrics) throws java.io.IOException {
         if (!webhook.pinsDigests()) {
             return null;
         }
@@ -149,7 +150,7 @@ final class ServeCommand implements Callable<Integer> {
             return thread;
         });
         return Main.pinning(vertx, webhook, new io.github.imagepullwebhook.credentials.KubernetesKeychain(
-                new KubernetesClientBuilder().build(), secrets, Main.nodeKeyring(webhook.registry())));
+                new KubernetesClientBuilder().build(), secrets, Main.nodeKeyring(webhook.registry())), metrics.registry());
     }
 
     private static String namespace() {

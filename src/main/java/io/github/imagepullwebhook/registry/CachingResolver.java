@@ -3,6 +3,8 @@ package io.github.imagepullwebhook.registry;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
 import java.nio.charset.StandardCharsets;
@@ -41,10 +43,22 @@ public final class CachingResolver implements DigestResolver {
 
     private final DigestResolver delegate;
     private final AsyncCache<Key, Outcome> cache;
+    private final MeterRegistry meters;
     private final byte[] hmacKey = new byte[32];
 
     public CachingResolver(DigestResolver delegate, Duration ttl, Duration negativeTtl, long maximumSize) {
+        this(delegate, ttl, negativeTtl, maximumSize, new SimpleMeterRegistry());
+    }
+
+    /**
+     * @param meters where {@code webhook_digest_resolutions_total{outcome}},
+     *               {@code webhook_digest_cache_total{result=hit|miss}} and
+     *               {@code webhook_registry_request_duration_seconds{outcome}} are recorded
+     */
+    public CachingResolver(DigestResolver delegate, Duration ttl, Duration negativeTtl, long maximumSize,
+                           MeterRegistry meters) {
         this.delegate = delegate;
+        this.meters = meters;
         new SecureRandom().nextBytes(hmacKey);
         this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(new Expiry<Key, Outcome>() {
             @Override
@@ -72,10 +86,22 @@ public final class CachingResolver implements DigestResolver {
     @Override
     public CompletionStage<String> resolve(ImageReference image, List<RegistryCredential> credentials) {
         Key key = new Key(image.canonical(), identity(credentials));
-        return cache.get(key, (k, executor) -> delegate.resolve(image, credentials).toCompletableFuture()
-                        .handle((digest, failure) -> new Outcome(digest, failure == null ? null : registryFailure(failure))))
-                .thenCompose(outcome -> outcome.failure == null ? CompletableFuture.completedFuture(outcome.digest)
-                        : CompletableFuture.failedFuture(outcome.failure));
+        boolean[] miss = {false};
+        CompletableFuture<Outcome> outcome = cache.get(key, (k, executor) -> {
+            miss[0] = true;
+            long started = System.nanoTime();
+            return delegate.resolve(image, credentials).toCompletableFuture()
+                    .handle((digest, failure) -> new Outcome(digest, failure == null ? null : registryFailure(failure)))
+                    .whenComplete((done, ignored) -> meters.timer("webhook_registry_request_duration",
+                            "outcome", done.failure == null ? "resolved" : "failed")
+                            .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+        });
+        meters.counter("webhook_digest_cache", "result", miss[0] ? "miss" : "hit").increment();
+        return outcome.thenCompose(done -> {
+            meters.counter("webhook_digest_resolutions", "outcome", done.failure == null ? "resolved" : "failed").increment();
+            return done.failure == null ? CompletableFuture.completedFuture(done.digest)
+                    : CompletableFuture.failedFuture(done.failure);
+        });
     }
 
     private static RegistryException registryFailure(Throwable failure) {

@@ -60,6 +60,11 @@ public final class WebhookMetrics {
                 .description("Requests answered with an HTTP error, by type").tags("type", t).register(registry)).increment();
     }
 
+    /** For components that record meters of their own (the digest cache). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     public String scrape() {
         return registry.scrape();
     }

@@ -27,15 +27,16 @@ public final class WebhookServer {
     private final Vertx vertx;
     private final WebhookConfig config;
     private final Readiness readiness = new Readiness();
-    private final WebhookMetrics metrics = new WebhookMetrics();
+    private final WebhookMetrics metrics;
     private final List<WebhookVerticle> verticles = new CopyOnWriteArrayList<>();
     private final CertificateFiles certificates;
     private HttpServer metricsServer;
     private String deploymentId;
 
-    private WebhookServer(Vertx vertx, WebhookConfig config) {
+    private WebhookServer(Vertx vertx, WebhookConfig config, WebhookMetrics metrics) {
         this.vertx = vertx;
         this.config = config;
+        this.metrics = metrics;
         this.certificates = new CertificateFiles(vertx, config.server().tls().certFile(), config.server().tls().keyFile());
     }
 
@@ -44,10 +45,16 @@ public final class WebhookServer {
      * generates them when the user configured none).
      */
     public static Future<WebhookServer> start(Vertx vertx, WebhookConfig config, AdmissionService service, int instances) {
+        return start(vertx, config, service, instances, new WebhookMetrics());
+    }
+
+    /** @param metrics shared with components that record their own meters */
+    public static Future<WebhookServer> start(Vertx vertx, WebhookConfig config, AdmissionService service, int instances,
+                                              WebhookMetrics metrics) {
         if (config.server().tls().generated()) {
             return Future.failedFuture(new IllegalArgumentException("server.tls.certFile and keyFile are required"));
         }
-        WebhookServer server = new WebhookServer(vertx, config);
+        WebhookServer server = new WebhookServer(vertx, config, metrics);
         return server.deploy(service, instances).map(server);
     }
 

@@ -69,7 +69,8 @@ class CachingResolverTest {
     void aBurstOf200ReviewsMakesOneRegistryRoundTrip() throws Exception {
         String pushed = open.push("burst/app", "1", "amd64");
         Counting counting = new Counting();
-        CachingResolver cache = new CachingResolver(counting, Duration.ofMinutes(1), Duration.ofSeconds(5), 1000);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        CachingResolver cache = new CachingResolver(counting, Duration.ofMinutes(1), Duration.ofSeconds(5), 1000, meters);
         ImageReference image = ImageReference.parse(open.host() + "/burst/app:1");
         List<CompletableFuture<String>> burst = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -78,6 +79,10 @@ class CachingResolverTest {
         CompletableFuture.allOf(burst.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
         assertThat(burst).allSatisfy(f -> assertThat(f.join()).isEqualTo(pushed));
         assertThat(counting.calls).hasValue(1);
+        assertThat(meters.counter("webhook_digest_cache", "result", "miss").count()).isEqualTo(1);
+        assertThat(meters.counter("webhook_digest_cache", "result", "hit").count()).isEqualTo(199);
+        assertThat(meters.counter("webhook_digest_resolutions", "outcome", "resolved").count()).isEqualTo(200);
+        assertThat(meters.timer("webhook_registry_request_duration", "outcome", "resolved").count()).isEqualTo(1);
     }
 
     @Test
