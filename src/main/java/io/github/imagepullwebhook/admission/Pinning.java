@@ -38,8 +38,7 @@ public record Pinning(Keychain keychain, DigestResolver resolver, Duration timeo
 
     CompletionStage<Outcome> resolve(String namespace, JsonNode podSpec, boolean isPod, List<Candidate> candidates) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        return keychain.keyringFor(namespace, podSpec, isPod).toCompletableFuture()
-                .orTimeout(remaining(deadline), TimeUnit.NANOSECONDS)
+        return withDeadline(keychain.keyringFor(namespace, podSpec, isPod).toCompletableFuture(), deadline)
                 .thenCompose(keyring -> resolveAll(keyring, candidates, deadline))
                 .exceptionally(failure -> {
                     String reason = "cannot read pull secrets: " + describe(failure);
@@ -50,13 +49,18 @@ public record Pinning(Keychain keychain, DigestResolver resolver, Duration timeo
     private CompletableFuture<Outcome> resolveAll(PodKeyring keyring, List<Candidate> candidates, long deadline) {
         List<CompletableFuture<Result>> pending = new ArrayList<>();
         for (Candidate candidate : candidates) {
-            pending.add(resolver.resolve(candidate.reference(), keyring.lookup(candidate.reference())).toCompletableFuture()
-                    .orTimeout(remaining(deadline), TimeUnit.NANOSECONDS)
+            pending.add(withDeadline(resolver.resolve(candidate.reference(), keyring.lookup(candidate.reference()))
+                    .toCompletableFuture(), deadline)
                     .handle((digest, failure) -> failure == null ? new Result(candidate, digest, null)
                             : new Result(candidate, null, describe(failure))));
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
                 .thenApply(done -> new Outcome(pending.stream().map(CompletableFuture::join).toList(), keyring.warnings()));
+    }
+
+    /** A timer only for what is still pending: cache hits are complete and need none. */
+    private static <T> CompletableFuture<T> withDeadline(CompletableFuture<T> future, long deadline) {
+        return future.isDone() ? future : future.orTimeout(remaining(deadline), TimeUnit.NANOSECONDS);
     }
 
     private static long remaining(long deadline) {

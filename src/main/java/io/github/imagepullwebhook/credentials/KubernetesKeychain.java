@@ -39,6 +39,10 @@ public final class KubernetesKeychain implements Keychain {
 
     @Override
     public CompletionStage<PodKeyring> keyringFor(String namespace, JsonNode podSpec, boolean isPod) {
+        if (isPod && podSpec.path("imagePullSecrets").isEmpty()) {
+            // Nothing to read: no thread hop, no API call (the common case for pods).
+            return CompletableFuture.completedFuture(new PodKeyring(List.of(new Keyring(), node), List.of()));
+        }
         return CompletableFuture.supplyAsync(() -> read(namespace, podSpec, isPod), executor);
     }
 

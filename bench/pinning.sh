@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Digest pinning under load: the same profile with and without pinDigests (warm cache), side by
+# side over HTTP/2, and how many manifest requests reach the registry for a burst of reviews of
+# one new image. Needs docker-registry, h2load, curl (Debian: docker-registry, nghttp2-client).
+#   bench/pinning.sh            # 15 s per run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-15}
+PORT=18445
+REG=15145
+JAR=target/image-pull-webhook.jar
+[ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+cat >"$work/registry.yml" <<YAML
+version: 0.1
+log: {level: error, accesslog: {disabled: false}}
+storage: {filesystem: {rootdirectory: $work/data}}
+http: {addr: 127.0.0.1:$REG, secret: bench}
+YAML
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+pids+=($!)
+until curl -sf "http://127.0.0.1:$REG/v2/" >/dev/null; do sleep 0.1; done
+
+# push IMAGE TAG: a one-layer OCI image through the registry API
+push() {
+  local repo=$1 tag=$2 layer config ld cd loc manifest
+  layer="layer of $repo:$tag $RANDOM"; ld="sha256:$(printf '%s' "$layer" | sha256sum | cut -d' ' -f1)"
+  config='{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}'
+  cd="sha256:$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)"
+  for blob in "$layer" "$config"; do
+    loc=$(curl -si -X POST "http://127.0.0.1:$REG/v2/$repo/blobs/uploads/" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
+    curl -sf -X PUT -H 'Content-Type: application/octet-stream' --data-binary "$blob" \
+      "http://127.0.0.1:$REG${loc#http://127.0.0.1:$REG}&digest=sha256:$(printf '%s' "$blob" | sha256sum | cut -d' ' -f1)" >/dev/null
+  done
+  manifest="{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"$cd\",\"size\":${#config}},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"$ld\",\"size\":${#layer}}]}"
+  curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary "$manifest" \
+    "http://127.0.0.1:$REG/v2/$repo/manifests/$tag" >/dev/null
+}
+# review IMAGE FILE: a 3-container pod (init + 2) whose containers all use IMAGE
+review() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+image, out = sys.argv[1], sys.argv[2]
+review = json.load(open("src/test/resources/reviews/enforce-pod/request.json"))
+spec = review["request"]["object"]["spec"]
+for c in spec["containers"] + spec.get("initContainers", []):
+    c["image"] = image
+json.dump(review, open(out, "w"))
+PY
+}
+push bench/app 1.0
+review "127.0.0.1:$REG/bench/app:1.0" "$work/review.json"
+
+cat >"$work/config.yaml" <<YAML
+server: {port: $PORT, metricsPort: -1, shutdownDelayMillis: 0}
+profiles:
+  nopin: {defaultPullPolicy: true, alwaysPull: true}
+  pin:   {defaultPullPolicy: true, alwaysPull: true, pinDigests: true}
+registry: {insecure: ["127.0.0.1:$REG"], allow: ["127.0.0.1:*"], cacheTtl: 10m}
+YAML
+java ${JAVA_OPTS:-} -jar "$JAR" serve -c "$work/config.yaml" --cert-dir "$work/certs" >"$work/server.log" 2>&1 &
+pids+=($!)
+until curl -sf --cacert "$work/certs/ca.crt" "https://localhost:$PORT/readyz" >/dev/null 2>&1; do sleep 0.1; done
+
+h2() { h2load -c4 -m8 -D "$1" -d "$2" -H 'content-type: application/json' "https://localhost:$PORT/mutate/$3"; }
+rps() { awk '/finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i-1) }'; }
+h2 10 "$work/review.json" nopin >/dev/null; h2 10 "$work/review.json" pin >/dev/null   # warm JIT and cache
+
+echo "| profile | requests/s (HTTP/2, 4 conns x 8 streams, ${DURATION}s) | failed |"
+echo "|---|---|---|"
+for round in 1 2; do
+  for profile in nopin pin; do
+    out=$(h2 "$DURATION" "$work/review.json" "$profile")
+    echo "| $profile | $(echo "$out" | rps) | $(echo "$out" | awk '/^requests:/ {print $10}') |"
+  done
+done
+echo
+echo "manifest requests for bench/app:1.0 during all of the above: $(grep -c 'HEAD /v2/bench/app/manifests/' "$work/registry.log")"
+
+push bench/fresh 2.0
+review "127.0.0.1:$REG/bench/fresh:2.0" "$work/fresh.json"
+h2load -n 200 -c 2 -m 100 -d "$work/fresh.json" -H 'content-type: application/json' "https://localhost:$PORT/mutate/pin" \
+  | grep -E '^requests:'
+echo "burst of 200 reviews of a new image (3 containers each): $(grep -c 'HEAD /v2/bench/fresh/manifests/' "$work/registry.log") manifest request(s)"
