@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  *   <li>401 with {@code WWW-Authenticate: Bearer realm=…,service=…,scope=…}: for each
  *       credential (then anonymously) get a token from the realm ({@code GET} with Basic auth, or
  *       the OAuth2 refresh-token grant for an {@code identitytoken}), and repeat step 1 with
- *       {@code Authorization: Bearer}. Credentials go to a realm only over HTTPS, or to the
+ *       {@code Authorization: Bearer}; tokens are reused until shortly before {@code expires_in}
+ *       ends. Credentials go to a realm only over HTTPS, or to the
  *       registry's own host when that registry is configured as insecure (Docker's rule, which
  *       lets Docker Hub's separate auth host work).</li>
  *   <li>A redirect to another host drops the Authorization header. 404 is "tag not found",
@@ -59,6 +60,28 @@ public final class RegistryClient implements DigestResolver {
     private final HttpClient http;
     private final Set<String> insecureHosts;
     private final long timeoutMillis;
+    /** Bearer tokens by realm, service, scope and credential, kept until shortly before they expire. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Token> tokens = com.github.benmanes.caffeine.cache.Caffeine
+            .newBuilder().maximumSize(10_000).expireAfter(new com.github.benmanes.caffeine.cache.Expiry<String, Token>() {
+                @Override
+                public long expireAfterCreate(String key, Token token, long now) {
+                    return token.lifetime.toNanos();
+                }
+
+                @Override
+                public long expireAfterUpdate(String key, Token token, long now, long current) {
+                    return token.lifetime.toNanos();
+                }
+
+                @Override
+                public long expireAfterRead(String key, Token token, long now, long current) {
+                    return current;
+                }
+            }).build();
+    private final byte[] tokenKeySalt = new byte[32];
+
+    private record Token(String value, java.time.Duration lifetime) {
+    }
 
     /**
      * @param insecureHosts registries (host or host:port) spoken to over plain HTTP
@@ -68,6 +91,7 @@ public final class RegistryClient implements DigestResolver {
         this.http = vertx.createHttpClient(options.setConnectTimeout((int) timeoutMillis));
         this.insecureHosts = Set.copyOf(insecureHosts);
         this.timeoutMillis = timeoutMillis;
+        new java.security.SecureRandom().nextBytes(tokenKeySalt);
     }
 
     @Override
@@ -142,6 +166,17 @@ public final class RegistryClient implements DigestResolver {
         }
         String scope = challenge.param("scope").orElse("repository:" + image.path() + ":pull");
         String service = challenge.param("service").orElse("");
+        String cacheKey = realm + " " + service + " " + scope + " " + tokenIdentity(credential);
+        Token cached = tokens.getIfPresent(cacheKey);
+        if (cached != null) {
+            return Future.succeededFuture(cached.value);
+        }
+        return fetchToken(realm, service, scope, credential)
+                .onSuccess(token -> tokens.put(cacheKey, token))
+                .map(Token::value);
+    }
+
+    private Future<Token> fetchToken(String realm, String service, String scope, RegistryCredential credential) {
         if (credential != null && credential.hasIdentityToken()) {
             String form = "grant_type=refresh_token&client_id=image-pull-webhook&refresh_token="
                     + encode(credential.identityToken()) + "&service=" + encode(service) + "&scope=" + encode(scope);
@@ -152,17 +187,35 @@ public final class RegistryClient implements DigestResolver {
                 .compose(this::tokenOf);
     }
 
-    private Future<String> tokenOf(Response response) {
+    private Future<Token> tokenOf(Response response) {
         if (response.status != 200 || response.body == null) {
             return Future.failedFuture(new RegistryException("token refused (" + response.status + ")"));
         }
         try {
             JsonNode json = JSON.readTree(response.body.getBytes());
             String token = json.path("token").asText(json.path("access_token").asText(""));
+            // expires_in defaults to 60 s (token-auth spec); keep 10 s of margin, and at least 1 s.
+            long expiresIn = Math.max(1, json.path("expires_in").asLong(60) - 10);
             return token.isEmpty() ? Future.failedFuture(new RegistryException("token refused (no token in answer)"))
-                    : Future.succeededFuture(token);
+                    : Future.succeededFuture(new Token(token, java.time.Duration.ofSeconds(expiresIn)));
         } catch (java.io.IOException e) {
             return Future.failedFuture(new RegistryException("token endpoint answered something other than JSON"));
+        }
+    }
+
+    /** Which credential a token was issued for, as an HMAC: the token cache never holds a password. */
+    private String tokenIdentity(RegistryCredential credential) {
+        if (credential == null) {
+            return "anonymous";
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(tokenKeySalt, "HmacSHA256"));
+            mac.update((credential.username() + "\0" + credential.password() + "\0" + credential.identityToken())
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

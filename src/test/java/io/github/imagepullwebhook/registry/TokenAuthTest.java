@@ -50,8 +50,6 @@ class TokenAuthTest {
         registry = TestRegistry.token(dir.resolve("guarded"), tokens);
         pusher = TestRegistry.sharing(dir, registry);
         pushed = pusher.push("private/app", "1.0", "amd64");
-        client = new RegistryClient(vertx, new HttpClientOptions().setTrustOptions(
-                new PemTrustOptions().addCertPath(tokens.caFile().toString())), Set.of(registry.host()), 5_000);
     }
 
     @AfterAll
@@ -62,10 +60,13 @@ class TokenAuthTest {
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
+    /** A client of its own per test: tokens it caches must not carry over between tests. */
     @BeforeEach
     void forget() {
         tokens.authorizations.clear();
         tokens.refreshTokens.clear();
+        client = new RegistryClient(vertx, new HttpClientOptions().setTrustOptions(
+                new PemTrustOptions().addCertPath(tokens.caFile().toString())), Set.of(registry.host()), 5_000);
     }
 
     String resolve(String image, RegistryCredential... credentials) throws Exception {
@@ -76,6 +77,22 @@ class TokenAuthTest {
     void aTokenFromTheRealmOpensTheManifest() throws Exception {
         assertThat(resolve(registry.host() + "/private/app:1.0", WRONG, RIGHT)).isEqualTo(pushed);
         assertThat(tokens.authorizations).containsExactly(basic(WRONG), basic(RIGHT));
+    }
+
+    @Test
+    void tokensAreReusedUntilTheyExpire() throws Exception {
+        pusher.push("private/app", "1.1", "amd64");
+        RegistryClient fresh = client;
+        resolve(fresh, registry.host() + "/private/app:1.0", RIGHT);
+        resolve(fresh, registry.host() + "/private/app:1.1", RIGHT);
+        assertThat(tokens.authorizations).as("one token for both tags (expires_in is 300 s)").containsExactly(basic(RIGHT));
+        resolve(fresh, registry.host() + "/private/app:1.0", WRONG, RIGHT);
+        assertThat(tokens.authorizations).as("another credential gets a token of its own")
+                .containsExactly(basic(RIGHT), basic(WRONG));
+    }
+
+    static String resolve(RegistryClient client, String image, RegistryCredential... credentials) throws Exception {
+        return Await.result(client.resolve(ImageReference.parse(image), List.of(credentials)));
     }
 
     @Test
