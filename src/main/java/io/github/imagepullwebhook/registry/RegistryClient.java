@@ -305,8 +305,9 @@ public final class RegistryClient implements DigestResolver {
         Buffer body = Buffer.buffer();
         response.handler(chunk -> {
             if (body.length() + chunk.length() > maxBody) {
-                response.request().reset();
+                // Fail first: the reset below reports "stream reset" through the exception handler.
                 done.tryFail(new RegistryException("response larger than " + maxBody + " bytes"));
+                response.request().reset();
                 return;
             }
             body.appendBuffer(chunk);

@@ -213,6 +213,18 @@ class PinningTest {
     }
 
     @Test
+    void pinScopePodsLeavesTemplatesAlone() throws Exception {
+        String image = open.host() + "/team/app:1.0";
+        Rules podsOnly = new Rules(true, false, true, true);
+        Answer deployment = allow.review(review("Deployment", "CREATE", "{\"containers\":[{\"name\":\"a\",\"image\":\""
+                + image + "\"}]}", "", null).getBytes(), podsOnly, Mode.MUTATE);
+        assertThat(imagePatches(deployment)).isEmpty();
+        Answer pod = allow.review(review("Pod", "CREATE", "{\"containers\":[{\"name\":\"a\",\"image\":\"" + image
+                + "\"}]}", "", null).getBytes(), podsOnly, Mode.MUTATE);
+        assertThat(imagePatches(pod)).containsExactly("/spec/containers/0/image=" + image + "@" + openDigest);
+    }
+
+    @Test
     void controllerOwnedTemplatesDigestsAndUnchangedImagesAreLeftAlone() throws Exception {
         String image = open.host() + "/team/app:1.0";
         String owned = ",\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"d\","

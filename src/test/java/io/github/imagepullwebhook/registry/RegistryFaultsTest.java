@@ -54,6 +54,60 @@ class RegistryFaultsTest {
     }
 
     @Test
+    void withoutDockerContentDigestTheExactManifestBytesAreHashedAndBoundedInSize() throws Exception {
+        byte[] manifest = "{\"schemaVersion\":2,  \"note\":\"odd spacing is part of the digest\"}".getBytes();
+        AtomicInteger gets = new AtomicInteger();
+        HttpServer noHeader = vertx.createHttpServer().requestHandler(request -> {
+            if (request.path().contains("/huge/")) {
+                request.response().setChunked(true);
+                for (int i = 0; i < 6; i++) {
+                    request.response().write(io.vertx.core.buffer.Buffer.buffer(new byte[1024 * 1024]));
+                }
+                request.response().end();
+                return;
+            }
+            if (request.method() == io.vertx.core.http.HttpMethod.GET) {
+                gets.incrementAndGet();
+            }
+            request.response().putHeader("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                    .end(io.vertx.core.buffer.Buffer.buffer(manifest));
+        });
+        noHeader.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        String host = "127.0.0.1:" + noHeader.actualPort();
+        RegistryClient client = new RegistryClient(vertx, new HttpClientOptions(), Set.of(host), 5_000);
+        assertThat(get(client.resolve(ImageReference.parse(host + "/plain/app:1"), List.of())))
+                .isEqualTo(TestRegistry.sha256(manifest));
+        assertThat(gets).hasValue(1);
+        assertThatThrownBy(() -> get(client.resolve(ImageReference.parse(host + "/huge/app:1"), List.of())))
+                .hasMessageContaining("larger than " + RegistryClient.MAX_MANIFEST_BYTES + " bytes");
+    }
+
+    @Test
+    void aRedirectToAnotherHostDropsTheAuthorizationHeader() throws Exception {
+        List<String> seenElsewhere = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer elsewhere = vertx.createHttpServer().requestHandler(request -> {
+            seenElsewhere.add(String.valueOf(request.getHeader("Authorization")));
+            request.response().putHeader("Docker-Content-Digest", "sha256:" + "a".repeat(64)).end();
+        });
+        elsewhere.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        HttpServer registry = vertx.createHttpServer().requestHandler(request -> {
+            if (request.getHeader("Authorization") == null) {
+                request.response().setStatusCode(401).putHeader("WWW-Authenticate", "Basic realm=\"r\"").end();
+            } else {
+                request.response().setStatusCode(307).putHeader("Location",
+                        "http://127.0.0.1:" + elsewhere.actualPort() + request.path()).end();
+            }
+        });
+        registry.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        String host = "127.0.0.1:" + registry.actualPort();
+        RegistryClient client = new RegistryClient(vertx, new HttpClientOptions(), Set.of(host), 5_000);
+        var credential = new io.github.imagepullwebhook.credentials.RegistryCredential("alice", "s3cret", "", "secret a/r");
+        assertThat(get(client.resolve(ImageReference.parse(host + "/team/app:1"), List.of(credential))))
+                .isEqualTo("sha256:" + "a".repeat(64));
+        assertThat(seenElsewhere).containsExactly("null");
+    }
+
+    @Test
     void a429IsHonouredForItsRetryAfterAndTheImageFailsFastMeanwhile() throws Exception {
         AtomicInteger requests = new AtomicInteger();
         HttpServer limited = vertx.createHttpServer().requestHandler(request -> {
