@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -16,12 +15,6 @@ class MutateCommandTest {
     @TempDir
     Path dir;
     final CliRun cli = new CliRun();
-    final StringWriter out = cli.out;
-    final StringWriter err = cli.err;
-
-    int run(String... args) {
-        return cli.run(args);
-    }
 
     @Test
     void mutatesMultiDocumentYamlWithAProfileFromTheConfig() throws Exception {
@@ -46,8 +39,8 @@ class MutateCommandTest {
                   - name: b
                     image: app:1
                 """);
-        assertThat(run("mutate", "-f", manifests.toString(), "-c", config.toString(), "-p", "tenants")).isZero();
-        assertThat(out.toString()).isEqualTo(Files.readString(manifests)
+        assertThat(cli.run("mutate", "-f", manifests.toString(), "-c", config.toString(), "-p", "tenants")).isZero();
+        assertThat(cli.out.toString()).isEqualTo(Files.readString(manifests)
                 .replace("imagePullPolicy: IfNotPresent", "imagePullPolicy: Always")
                 .replace("    image: app:1\n", "    image: app:1\n    imagePullPolicy: Always\n"));
     }
@@ -56,8 +49,8 @@ class MutateCommandTest {
     void answersAnAdmissionReviewAsTheServerWould() throws Exception {
         Path review = Path.of("src/test/resources/reviews/enforce-pod/request.json");
         Path config = Files.writeString(dir.resolve("config.yaml"), "profiles:\n  default: {alwaysPull: true}\n");
-        assertThat(run("mutate", "-f", review.toString(), "-c", config.toString())).isZero();
-        JsonNode answer = new ObjectMapper().readTree(out.toString());
+        assertThat(cli.run("mutate", "-f", review.toString(), "-c", config.toString())).isZero();
+        JsonNode answer = new ObjectMapper().readTree(cli.out.toString());
         assertThat(answer.path("response").path("uid").asText()).isEqualTo("705ab4f5-6393-11e8-b7cc-42010a800002");
         String patch = new String(Base64.getDecoder().decode(answer.path("response").path("patch").asText()));
         assertThat(patch).contains("/spec/containers/0/imagePullPolicy").contains("Always");
@@ -66,21 +59,21 @@ class MutateCommandTest {
     @Test
     void anUnknownProfileOrConfigKeyIsAClearError() throws Exception {
         Path manifests = Files.writeString(dir.resolve("m.yaml"), "kind: Pod\n");
-        assertThat(run("mutate", "-f", manifests.toString(), "-p", "nope")).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown profile \"nope\"; configured: default");
+        assertThat(cli.run("mutate", "-f", manifests.toString(), "-p", "nope")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("unknown profile \"nope\"; configured: default");
         Path config = Files.writeString(dir.resolve("bad.yaml"), "profiles:\n  tenants: {alwaysPul: true}\n");
-        assertThat(run("mutate", "-f", manifests.toString(), "-c", config.toString())).isNotZero();
-        assertThat(err.toString()).contains("unknown configuration key \"profiles.tenants.alwaysPul\"");
+        assertThat(cli.run("mutate", "-f", manifests.toString(), "-c", config.toString())).isNotZero();
+        assertThat(cli.err.toString()).contains("unknown configuration key \"profiles.tenants.alwaysPul\"");
     }
 
     @Test
     void everyCommandHasHelpAndTheToolHasAVersion() {
-        assertThat(run("--version")).isZero();
-        assertThat(out.toString()).startsWith("image-pull-webhook ");
+        assertThat(cli.run("--version")).isZero();
+        assertThat(cli.out.toString()).startsWith("image-pull-webhook ");
         for (String command : new String[] {"serve", "mutate"}) {
-            out.getBuffer().setLength(0);
-            assertThat(run(command, "--help")).isZero();
-            assertThat(out.toString()).contains("Usage: image-pull-webhook " + command);
+            cli.out.getBuffer().setLength(0);
+            assertThat(cli.run(command, "--help")).isZero();
+            assertThat(cli.out.toString()).contains("Usage: image-pull-webhook " + command);
         }
     }
 }

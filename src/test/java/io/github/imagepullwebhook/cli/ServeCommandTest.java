@@ -2,7 +2,6 @@ package io.github.imagepullwebhook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,18 +14,12 @@ class ServeCommandTest {
     @TempDir
     Path dir;
     final CliRun cli = new CliRun();
-    final StringWriter out = cli.out;
-    final StringWriter err = cli.err;
-
-    int run(String... args) {
-        return cli.run(args);
-    }
 
     @Test
     void checkStartsServesOneReviewOverTlsAndStops() {
-        int status = run("serve", "--check", "--port=0", "--metrics-port=-1", "--cert-dir=" + dir);
-        assertThat(status).as(err.toString()).isZero();
-        assertThat(out.toString())
+        int status = cli.run("serve", "--check", "--port=0", "--metrics-port=-1", "--cert-dir=" + dir);
+        assertThat(status).as(cli.err.toString()).isZero();
+        assertThat(cli.out.toString())
                 .contains("CA bundle: " + dir.resolve("ca.crt").toAbsolutePath())
                 .contains("self-check passed over HTTP_2")
                 .contains("{\"op\":\"add\",\"path\":\"/spec/containers/0/imagePullPolicy\",\"value\":\"Always\"}");
@@ -36,9 +29,9 @@ class ServeCommandTest {
     @Test
     void aPortInUseIsAClearStartFailure() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
-            int status = run("serve", "--check", "--port=" + taken.getLocalPort(), "--metrics-port=-1", "--cert-dir=" + dir);
+            int status = cli.run("serve", "--check", "--port=" + taken.getLocalPort(), "--metrics-port=-1", "--cert-dir=" + dir);
             assertThat(status).isEqualTo(1);
-            assertThat(err.toString()).startsWith("image-pull-webhook: cannot start:");
+            assertThat(cli.err.toString()).startsWith("image-pull-webhook: cannot start:");
         }
     }
 }
