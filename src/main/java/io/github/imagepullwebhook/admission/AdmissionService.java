@@ -153,9 +153,7 @@ public final class AdmissionService {
         if (candidates.isEmpty()) {
             return CompletableFuture.completedFuture(finish(original, copy, result, null));
         }
-        JsonNode podSpec = PodSpecs.specPath(review.kind())
-                .map(path -> copy.at(com.fasterxml.jackson.core.JsonPointer.compile("/" + path.replace('.', '/'))))
-                .orElse(copy);
+        JsonNode podSpec = PodSpecs.spec(review.kind(), copy).orElseThrow(); // candidates exist, so the spec does
         return pinning.resolve(review.namespace(), podSpec, PodSpecs.isPod(review.kind()), candidates)
                 .thenApply(outcome -> finish(original, copy, result, outcome));
     }

@@ -53,16 +53,20 @@ final class MutateCommand implements Callable<Integer> {
         }
         byte[] input = read();
         if (isAdmissionReview(input)) {
-            io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+            // A Vert.x instance (for the registry client) only when some profile pins digests.
+            io.vertx.core.Vertx vertx = webhook.pinsDigests() ? io.vertx.core.Vertx.vertx() : null;
             try {
                 var keychain = new io.github.imagepullwebhook.credentials.StaticKeychain(Main.nodeKeyring(webhook.registry()));
-                AdmissionService.Answer answer = Main.admissionService(webhook, Main.pinning(vertx, webhook, keychain))
+                AdmissionService.Answer answer = Main.admissionService(webhook,
+                                vertx == null ? null : Main.pinning(vertx, webhook, keychain))
                         .review(input, profile.rules(), AdmissionService.Mode.MUTATE);
                 out.println(answer.body().toPrettyString());
                 out.flush();
                 return answer.httpStatus() == 200 ? 0 : 1;
             } finally {
-                vertx.close();
+                if (vertx != null) {
+                    vertx.close();
+                }
             }
         }
         ManifestMutator.Result result = new ManifestMutator(new ImagePolicy(profile.rules()))

@@ -60,17 +60,21 @@ public final class PodSpecs {
      * spec is missing or malformed, has no sites.
      */
     public static void visit(GroupKind kind, JsonNode root, Consumer<ImageSite> visitor) {
+        spec(kind, root).ifPresent(spec -> {
+            for (SiteKind siteKind : SiteKind.values()) {
+                visitList(spec, LOCATIONS.get(kind), siteKind, visitor);
+            }
+        });
+    }
+
+    /** The pod spec of {@code root}, when the kind has one and the object holds it as an object. */
+    public static Optional<ObjectNode> spec(GroupKind kind, JsonNode root) {
         String path = LOCATIONS.get(kind);
         if (path == null || root == null) {
-            return;
+            return Optional.empty();
         }
         JsonNode spec = root.at(JsonPointer.compile("/" + path.replace('.', '/')));
-        if (!spec.isObject()) {
-            return;
-        }
-        for (SiteKind siteKind : SiteKind.values()) {
-            visitList((ObjectNode) spec, path, siteKind, visitor);
-        }
+        return spec instanceof ObjectNode object ? Optional.of(object) : Optional.empty();
     }
 
     /**

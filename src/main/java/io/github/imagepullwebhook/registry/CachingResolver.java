@@ -5,18 +5,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.github.imagepullwebhook.credentials.CredentialFingerprint;
 import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Remembers digests for a while and shares one registry round trip among concurrent reviews of
@@ -24,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>The key is the canonical reference <em>and</em> the identity of the credentials used: a
  * digest obtained with one tenant's credentials is never served to a review that would use
- * other credentials (or none). The identity is an HMAC with a key made at start, so the memo
+ * other credentials (or none). The identity is a {@link CredentialFingerprint}, so the memo
  * never holds anything from which a password could be recovered. Failures are remembered
  * briefly too ({@code negativeTtl}) so a broken tag does not hammer its registry, and a 429
  * for as long as its {@code Retry-After} asks (at most five minutes): meanwhile that image
@@ -44,17 +39,7 @@ public final class CachingResolver implements DigestResolver {
     private final DigestResolver delegate;
     private final AsyncCache<Key, Outcome> cache;
     private final MeterRegistry meters;
-    private final byte[] hmacKey = new byte[32];
-    /** One initialised Mac per thread: looking one up per review costs more than the HMAC. */
-    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(hmacKey, "HmacSHA256"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    });
+    private final CredentialFingerprint fingerprint = new CredentialFingerprint();
 
     public CachingResolver(DigestResolver delegate, Duration ttl, Duration negativeTtl, long maximumSize) {
         this(delegate, ttl, negativeTtl, maximumSize, new SimpleMeterRegistry());
@@ -69,7 +54,6 @@ public final class CachingResolver implements DigestResolver {
                            MeterRegistry meters) {
         this.delegate = delegate;
         this.meters = meters;
-        new SecureRandom().nextBytes(hmacKey);
         this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(new Expiry<Key, Outcome>() {
             @Override
             public long expireAfterCreate(Key key, Outcome outcome, long now) {
@@ -95,7 +79,7 @@ public final class CachingResolver implements DigestResolver {
 
     @Override
     public CompletionStage<String> resolve(ImageReference image, List<RegistryCredential> credentials) {
-        Key key = new Key(image.canonical(), identity(credentials));
+        Key key = new Key(image.canonical(), fingerprint.of(credentials));
         boolean[] miss = {false};
         CompletableFuture<Outcome> outcome = cache.get(key, (k, executor) -> {
             miss[0] = true;
@@ -118,22 +102,5 @@ public final class CachingResolver implements DigestResolver {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         return cause instanceof RegistryException e ? e : new RegistryException(cause.getClass().getSimpleName());
-    }
-
-    /** Who is asking: an HMAC over every credential, in order; empty for anonymous. */
-    private String identity(List<RegistryCredential> credentials) {
-        if (credentials.isEmpty()) {
-            return "";
-        }
-        Mac mac = macs.get();
-        mac.reset();
-        for (RegistryCredential credential : credentials) {
-            for (String part : new String[] {credential.username(), credential.password(), credential.identityToken()}) {
-                mac.update(part.getBytes(StandardCharsets.UTF_8));
-                mac.update((byte) 0);
-            }
-            mac.update((byte) 1);
-        }
-        return HexFormat.of().formatHex(mac.doFinal());
     }
 }

@@ -78,7 +78,8 @@ public final class RegistryClient implements DigestResolver {
                     return current;
                 }
             }).build();
-    private final byte[] tokenKeySalt = new byte[32];
+    private final io.github.imagepullwebhook.credentials.CredentialFingerprint fingerprint =
+            new io.github.imagepullwebhook.credentials.CredentialFingerprint();
 
     private record Token(String value, java.time.Duration lifetime) {
     }
@@ -91,7 +92,6 @@ public final class RegistryClient implements DigestResolver {
         this.http = vertx.createHttpClient(options.setConnectTimeout((int) timeoutMillis));
         this.insecureHosts = Set.copyOf(insecureHosts);
         this.timeoutMillis = timeoutMillis;
-        new java.security.SecureRandom().nextBytes(tokenKeySalt);
     }
 
     @Override
@@ -166,7 +166,7 @@ public final class RegistryClient implements DigestResolver {
         }
         String scope = challenge.param("scope").orElse("repository:" + image.path() + ":pull");
         String service = challenge.param("service").orElse("");
-        String cacheKey = realm + " " + service + " " + scope + " " + tokenIdentity(credential);
+        String cacheKey = realm + " " + service + " " + scope + " " + fingerprint.of(credential);
         Token cached = tokens.getIfPresent(cacheKey);
         if (cached != null) {
             return Future.succeededFuture(cached.value);
@@ -200,22 +200,6 @@ public final class RegistryClient implements DigestResolver {
                     : Future.succeededFuture(new Token(token, java.time.Duration.ofSeconds(expiresIn)));
         } catch (java.io.IOException e) {
             return Future.failedFuture(new RegistryException("token endpoint answered something other than JSON"));
-        }
-    }
-
-    /** Which credential a token was issued for, as an HMAC: the token cache never holds a password. */
-    private String tokenIdentity(RegistryCredential credential) {
-        if (credential == null) {
-            return "anonymous";
-        }
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(tokenKeySalt, "HmacSHA256"));
-            mac.update((credential.username() + "\0" + credential.password() + "\0" + credential.identityToken())
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(mac.doFinal());
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 
