@@ -10,6 +10,7 @@ import io.github.imagepullwebhook.policy.DigestPinner.Candidate;
 import io.github.imagepullwebhook.policy.EnforcementScope;
 import io.github.imagepullwebhook.policy.ImagePolicy;
 import io.github.imagepullwebhook.policy.ImageSite;
+import io.github.imagepullwebhook.policy.MutableCopy;
 import io.github.imagepullwebhook.policy.PodSpecs;
 import io.github.imagepullwebhook.policy.PolicyResult;
 import io.github.imagepullwebhook.policy.Rules;
@@ -146,16 +147,17 @@ public final class AdmissionService {
             return CompletableFuture.completedFuture(Verdict.allowed(Reason.NO_CHANGE));
         }
         ObjectNode original = (ObjectNode) review.object();
-        ObjectNode copy = PodSpecs.copyForMutation(review.kind(), original);
+        MutableCopy mutable = PodSpecs.copyForMutation(review.kind(), original);
+        ObjectNode copy = mutable.root();
         PolicyResult result = policy.mutate(review.kind(), copy, scope);
         List<Candidate> candidates = pinning == null || !DigestPinner.pinsObject(review.kind(), original, policy.rules())
                 ? List.of() : DigestPinner.candidates(review.kind(), copy, scope, oldImages(review));
         if (candidates.isEmpty()) {
-            return CompletableFuture.completedFuture(finish(original, copy, result, null));
+            return CompletableFuture.completedFuture(finish(mutable, result, null));
         }
         JsonNode podSpec = PodSpecs.spec(review.kind(), copy).orElseThrow(); // candidates exist, so the spec does
         return pinning.resolve(review.namespace(), podSpec, PodSpecs.isPod(review.kind()), candidates)
-                .thenApply(outcome -> finish(original, copy, result, outcome));
+                .thenApply(outcome -> finish(mutable, result, outcome));
     }
 
     private static java.util.Set<String> oldImages(Review review) {
@@ -163,7 +165,7 @@ public final class AdmissionService {
     }
 
     /** Applies what pinning found, then diffs; pinning failures follow {@code registry.onError}. */
-    private Verdict finish(ObjectNode original, ObjectNode copy, PolicyResult result, Pinning.Outcome pins) {
+    private Verdict finish(MutableCopy copy, PolicyResult result, Pinning.Outcome pins) {
         List<Change> changes = new ArrayList<>(result.changes());
         List<String> notes = new ArrayList<>(result.warnings());
         List<String> failures = new ArrayList<>();
@@ -194,7 +196,7 @@ public final class AdmissionService {
         if (!combined.changed()) {
             return Verdict.allowed(reason, warnings, audit);
         }
-        return new Verdict(reason, true, PatchDiff.diff(original, copy), warnings, audit, 200, null);
+        return new Verdict(reason, true, PatchDiff.diff(copy), warnings, audit, 200, null);
     }
 
     private Verdict validate(Review review, ImagePolicy policy, Predicate<ImageSite> scope) {

@@ -2,8 +2,11 @@ package io.github.imagepullwebhook.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
+import io.github.imagepullwebhook.policy.MutableCopy;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -24,9 +27,39 @@ public final class PatchDiff {
     private PatchDiff() {
     }
 
-    /** @throws IllegalStateException when the diff touches a field no rule may change */
+    /**
+     * The diff of a whole tree and its mutated deep copy.
+     *
+     * @throws IllegalStateException when the diff touches a field no rule may change
+     */
     public static ArrayNode diff(JsonNode original, JsonNode mutated) {
-        ArrayNode patch = (ArrayNode) JsonDiff.asJson(original, mutated, FLAGS);
+        return checked((ArrayNode) JsonDiff.asJson(original, mutated, FLAGS));
+    }
+
+    /**
+     * The diff of a reviewed object and the rules' copy of it: the diffs of the copied site
+     * nodes, each path prefixed with the site's pointer. Equal, operation for operation, to the
+     * diff of the whole trees (the copy shares every other node with the original), at a
+     * fraction of its cost — this runs on every review.
+     *
+     * @throws IllegalStateException when the diff touches a field no rule may change
+     */
+    public static ArrayNode diff(MutableCopy copy) {
+        ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+        for (MutableCopy.CopiedSite site : copy.sites()) {
+            if (site.original().equals(site.copy())) {
+                continue;
+            }
+            for (JsonNode operation : JsonDiff.asJson(site.original(), site.copy(), FLAGS)) {
+                ObjectNode prefixed = (ObjectNode) operation;
+                prefixed.put("path", site.pointer() + operation.path("path").asText());
+                patch.add(prefixed);
+            }
+        }
+        return checked(patch);
+    }
+
+    private static ArrayNode checked(ArrayNode patch) {
         for (JsonNode operation : patch) {
             String path = operation.path("path").asText();
             String field = path.substring(path.lastIndexOf('/') + 1);

@@ -1,9 +1,9 @@
 package io.github.imagepullwebhook.admission;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * Encodes answers: an AdmissionReview response in the request's own version, or a
@@ -26,8 +26,9 @@ public final class ReviewResponses {
         response.put("allowed", verdict.allowed());
         if (verdict.patch() != null) {
             response.put("patchType", "JSONPatch");
-            response.put("patch", Base64.getEncoder().encodeToString(
-                    verdict.patch().toString().getBytes(StandardCharsets.UTF_8)));
+            // A binary node is written as standard, padded base64 (Jackson's default variant),
+            // straight from the patch's bytes.
+            response.put("patch", patchBytes(verdict.patch()));
         }
         if (!verdict.allowed()) {
             ObjectNode status = response.putObject("status");
@@ -47,6 +48,14 @@ public final class ReviewResponses {
             verdict.auditAnnotations().forEach(audit::put);
         }
         return root;
+    }
+
+    private byte[] patchBytes(JsonNode patch) {
+        try {
+            return mapper.writeValueAsBytes(patch);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a patch", e); // a tree of strings always encodes
+        }
     }
 
     /** A {@code Status} body for HTTP errors, readable by humans and by Kubernetes clients. */

@@ -2,6 +2,7 @@ package io.github.imagepullwebhook.policy;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Where each supported kind keeps its pod spec, and the one visitor over the image sites of a
@@ -30,6 +32,10 @@ public final class PodSpecs {
             Map.entry(new GroupKind("apps", "ReplicaSet"), TEMPLATE_SPEC),
             Map.entry(new GroupKind("batch", "Job"), TEMPLATE_SPEC),
             Map.entry(new GroupKind("batch", "CronJob"), "spec.jobTemplate.spec.template.spec"));
+
+    /** The same locations as JSON pointers, compiled once: {@link #spec} runs on every review. */
+    private static final Map<GroupKind, JsonPointer> POINTERS = LOCATIONS.entrySet().stream().collect(
+            Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> JsonPointer.compile("/" + e.getValue().replace('.', '/'))));
 
     private static final GroupKind POD = new GroupKind("", "Pod");
 
@@ -69,37 +75,73 @@ public final class PodSpecs {
 
     /** The pod spec of {@code root}, when the kind has one and the object holds it as an object. */
     public static Optional<ObjectNode> spec(GroupKind kind, JsonNode root) {
-        String path = LOCATIONS.get(kind);
-        if (path == null || root == null) {
+        JsonPointer pointer = POINTERS.get(kind);
+        if (pointer == null || root == null) {
             return Optional.empty();
         }
-        JsonNode spec = root.at(JsonPointer.compile("/" + path.replace('.', '/')));
+        JsonNode spec = root.at(pointer);
         return spec instanceof ObjectNode object ? Optional.of(object) : Optional.empty();
     }
 
     /**
-     * A copy of {@code root} for the rules to change: the pod spec is deep-copied, the objects
-     * on the path to it are shallow copies, and everything else (metadata, managedFields,
-     * status) is shared with {@code root}. Rules reach images only through {@link #visit}, which
-     * never leaves the pod spec, so the shared parts are never written; and diffing
-     * {@code root} against the copy skips them at once, because they are the same instances.
+     * A copy of {@code root} for the rules to change, copied only where a rule can write. Rules
+     * reach images only through {@link #visit}, and an {@link ImageSite} writes only the fields
+     * of its own node (a container, or a volume's {@code image}). So the copy shares everything
+     * else with {@code root} — metadata, managedFields, env, resources, the rest of each
+     * container — and holds fresh objects only on the path to the pod spec, for the site lists,
+     * and for the site nodes themselves. Diffing {@code root} against the copy then skips every
+     * shared part at once, because it is the same instance on both sides.
      */
-    public static ObjectNode copyForMutation(GroupKind kind, ObjectNode root) {
+    public static MutableCopy copyForMutation(GroupKind kind, ObjectNode root) {
         String path = LOCATIONS.get(kind);
         if (path == null) {
-            return root.deepCopy();
+            return new MutableCopy(root.deepCopy(), List.of()); // no pod spec: no site, nothing changes
         }
         ObjectNode copy = shallowCopy(root);
         ObjectNode parent = copy;
-        String[] fields = path.split("\\.");
-        for (int i = 0; i < fields.length; i++) {
-            if (!(parent.get(fields[i]) instanceof ObjectNode child)) {
-                return copy; // no pod spec: nothing below will be visited
+        for (String field : path.split("\\.")) {
+            if (!(parent.get(field) instanceof ObjectNode child)) {
+                return new MutableCopy(copy, List.of()); // no pod spec: nothing below will be visited
             }
-            ObjectNode childCopy = i == fields.length - 1 ? child.deepCopy() : shallowCopy(child);
-            parent.set(fields[i], childCopy);
+            ObjectNode childCopy = shallowCopy(child);
+            parent.set(field, childCopy);
             parent = childCopy;
         }
+        String specPointer = POINTERS.get(kind).toString();
+        List<MutableCopy.CopiedSite> sites = new ArrayList<>();
+        for (SiteKind siteKind : SiteKind.values()) {
+            if (parent.get(siteKind.listField()) instanceof ArrayNode list) {
+                String listPointer = specPointer + "/" + siteKind.listField() + "/";
+                parent.set(siteKind.listField(), copySites(list, siteKind, listPointer, sites));
+            }
+        }
+        return new MutableCopy(copy, sites);
+    }
+
+    /** The list with each element that can hold a site replaced by a shallow copy. */
+    private static ArrayNode copySites(ArrayNode list, SiteKind siteKind, String listPointer,
+            List<MutableCopy.CopiedSite> sites) {
+        ArrayNode copy = list.arrayNode(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode element = list.get(i);
+            if (!(element instanceof ObjectNode object)) {
+                copy.add(element);
+            } else if (siteKind != SiteKind.IMAGE_VOLUME) {
+                copy.add(copySite(object, listPointer + i, sites));
+            } else if (object.get("image") instanceof ObjectNode source) {
+                ObjectNode volume = shallowCopy(object);
+                volume.set("image", copySite(source, listPointer + i + "/image", sites));
+                copy.add(volume);
+            } else {
+                copy.add(object); // not an image volume: no site, nothing to write
+            }
+        }
+        return copy;
+    }
+
+    private static ObjectNode copySite(ObjectNode original, String pointer, List<MutableCopy.CopiedSite> sites) {
+        ObjectNode copy = shallowCopy(original);
+        sites.add(new MutableCopy.CopiedSite(pointer, original, copy));
         return copy;
     }
 

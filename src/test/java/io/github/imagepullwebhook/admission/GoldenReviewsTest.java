@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.github.imagepullwebhook.admission.AdmissionService.Answer;
 import io.github.imagepullwebhook.admission.AdmissionService.Mode;
+import io.github.imagepullwebhook.policy.GroupKind;
+import io.github.imagepullwebhook.policy.ImagePolicy;
+import io.github.imagepullwebhook.policy.MutableCopy;
+import io.github.imagepullwebhook.policy.PodSpecs;
 import io.github.imagepullwebhook.policy.Rules;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,6 +85,31 @@ class GoldenReviewsTest {
         assertThat(operations(patch)).containsExactlyInAnyOrderElementsOf(operations(expected.path("patch")));
         assertOnlyImageFieldsChange(requestTree.path("request").path("object"), patch);
         assertReinvocationChangesNothing(requestTree, patch, rules);
+    }
+
+    /**
+     * The served patch diffs only the copied site nodes; for every fixture it must equal the
+     * diff of the whole trees, operation for operation (in another order: sites are diffed in
+     * visiting order, whole trees in field order; the operations touch distinct paths), and the request's own tree
+     * must come out of the rules untouched.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void siteDiffEqualsWholeTreeDiff(String name) throws IOException {
+        JsonNode request = JSON.readTree(REVIEWS.resolve(name).resolve("request.json").toFile()).path("request");
+        if (!(request.path("object") instanceof ObjectNode object)) {
+            return;
+        }
+        GroupKind kind = new GroupKind(request.path("kind").path("group").asText(), request.path("kind").path("kind").asText());
+        JsonNode before = object.deepCopy();
+        MutableCopy copy = PodSpecs.copyForMutation(kind, object);
+        new ImagePolicy(new Rules(true, true)).mutate(kind, copy.root(), site -> true);
+        copy.sites().forEach(site -> site.copy().put(site.copy().has("reference") ? "reference" : "image", "changed:1"));
+
+        assertThat(object).as("request tree").isEqualTo(before);
+        assertThat(operations(PatchDiff.diff(copy))).hasSize(PatchDiff.diff(copy).size())
+                .isEqualTo(operations(PatchDiff.diff(object, copy.root())));
+        assertThat(PodSpecs.sites(kind, object)).hasSize(copy.sites().size());
     }
 
     /** Applying the patch changes image fields and nothing else, unknown fields included. */
