@@ -15,43 +15,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-cat >"$work/registry.yml" <<YAML
-version: 0.1
-log: {level: error, accesslog: {disabled: false}}
-storage: {filesystem: {rootdirectory: $work/data}}
-http: {addr: 127.0.0.1:$REG, secret: bench}
-YAML
-docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-pids+=($!)
-until curl -sf "http://127.0.0.1:$REG/v2/" >/dev/null; do sleep 0.1; done
-
-# push IMAGE TAG: a one-layer OCI image through the registry API
-push() {
-  local repo=$1 tag=$2 layer config ld cd loc manifest
-  layer="layer of $repo:$tag $RANDOM"; ld="sha256:$(printf '%s' "$layer" | sha256sum | cut -d' ' -f1)"
-  config='{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}'
-  cd="sha256:$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)"
-  for blob in "$layer" "$config"; do
-    loc=$(curl -si -X POST "http://127.0.0.1:$REG/v2/$repo/blobs/uploads/" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
-    curl -sf -X PUT -H 'Content-Type: application/octet-stream' --data-binary "$blob" \
-      "http://127.0.0.1:$REG${loc#http://127.0.0.1:$REG}&digest=sha256:$(printf '%s' "$blob" | sha256sum | cut -d' ' -f1)" >/dev/null
-  done
-  manifest="{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"$cd\",\"size\":${#config}},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"$ld\",\"size\":${#layer}}]}"
-  curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary "$manifest" \
-    "http://127.0.0.1:$REG/v2/$repo/manifests/$tag" >/dev/null
-}
-# review IMAGE FILE: a 3-container pod (init + 2) whose containers all use IMAGE
-review() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-image, out = sys.argv[1], sys.argv[2]
-review = json.load(open("src/test/resources/reviews/enforce-pod/request.json"))
-spec = review["request"]["object"]["spec"]
-for c in spec["containers"] + spec.get("initContainers", []):
-    c["image"] = image
-json.dump(review, open(out, "w"))
-PY
-}
+. bench/lib.sh
+start_registry
 push bench/app 1.0
 review "127.0.0.1:$REG/bench/app:1.0" "$work/review.json"
 

@@ -12,6 +12,7 @@ import io.github.imagepullwebhook.registry.CachingResolver;
 import io.github.imagepullwebhook.registry.DigestResolver;
 import io.github.imagepullwebhook.registry.HostGuard;
 import io.github.imagepullwebhook.registry.RegistryClient;
+import io.github.imagepullwebhook.server.HandshakeWarmup;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -33,7 +34,13 @@ public final class Main {
     /** Where the webhook runs, from the Downward API; its own namespace is never mutated. */
     static final String POD_NAMESPACE = "POD_NAMESPACE";
 
+    /** When {@code main} began, for the startup time {@code serve} reports (JMX would add to it). */
+    static final long STARTED_NANOS = System.nanoTime();
+
     public static void main(String[] args) {
+        if (args.length > 0 && "serve".equals(args[0])) {
+            HandshakeWarmup.start(); // as early as possible: it overlaps everything up to the first request
+        }
         System.exit(run(args));
     }
 

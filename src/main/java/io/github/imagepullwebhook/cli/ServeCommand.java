@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -98,6 +99,8 @@ final class ServeCommand implements Callable<Integer> {
         if (check) {
             return selfCheck(vertx, server, webhook);
         }
+        LoggerFactory.getLogger(ServeCommand.class).info("ready {} ms after main() began",
+                (System.nanoTime() - Main.STARTED_NANOS) / 1_000_000);
         CountDownLatch stopped = new CountDownLatch(1);
         long grace = webhook.server().shutdownDelayMillis() + webhook.server().shutdownTimeoutMillis() + 5_000;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

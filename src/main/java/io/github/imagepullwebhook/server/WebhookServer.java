@@ -62,22 +62,19 @@ public final class WebhookServer {
         // Port 0 means "any free port". Vert.x shares one random port among servers that listen on
         // the same negative number, so each WebhookServer takes a number of its own.
         int port = config.server().port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : config.server().port();
-        return certificates.load()
+        Future<String> verticles = certificates.load()
                 .compose(pem -> vertx.deployVerticle(() -> {
                     WebhookVerticle verticle = new WebhookVerticle(config, port, service, metrics, readiness, pem);
-                    verticles.add(verticle);
+                    this.verticles.add(verticle);
                     return verticle;
                 }, new DeploymentOptions().setInstances(instances)))
-                .compose(id -> {
-                    deploymentId = id;
-                    return startMetrics();
-                })
+                .onSuccess(id -> deploymentId = id);
+        return Future.all(verticles, startMetrics()).<Void>mapEmpty()
                 .onSuccess(v -> {
                     certificates.watch(config.server().certReloadMillis(), this::updateCertificates);
                     readiness.set(true);
-                    LOG.info("image-pull-webhook listening on https port {} (metrics on {}), profiles {}, "
-                            + "ready {} ms after JVM start", port(), metricsPort(), config.profiles().keySet(),
-                            java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+                    LOG.info("image-pull-webhook listening on https port {} (metrics on {}), profiles {}, ready",
+                            port(), metricsPort(), config.profiles().keySet());
                 });
     }
 
