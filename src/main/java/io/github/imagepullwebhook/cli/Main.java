@@ -45,7 +45,26 @@ public final class Main {
     }
 
     static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The command line as {@code main} runs it (tests run the same one). */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::refuse);
+    }
+
+    /**
+     * A configuration or input the command cannot use is the user's to fix: one line naming the
+     * problem, exit code 2, no stack trace. Anything else is a bug and keeps its stack trace.
+     */
+    private static int refuse(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+        if (!(e instanceof IllegalArgumentException || e instanceof IOException)) {
+            throw e;
+        }
+        command.getErr().println("image-pull-webhook " + command.getCommandName() + ": " + e.getMessage());
+        command.getErr().flush();
+        return 2;
     }
 
     static WebhookConfig loadConfig(Path file) throws IOException {

@@ -32,7 +32,7 @@ public record RegistryConfig(List<String> insecure, String caFile, String docker
     public static final RegistryConfig DEFAULT = new RegistryConfig(List.of(), null, null, Duration.ofSeconds(2),
             Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, OnError.ALLOW, List.of(), List.of());
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     @JsonCreator
     static RegistryConfig of(@JsonProperty("insecure") List<String> insecure, @JsonProperty("caFile") String caFile,
@@ -58,20 +58,21 @@ public record RegistryConfig(List<String> insecure, String caFile, String docker
         }
     }
 
-    /** {@code 2s}, {@code 500ms}, {@code 1m}. */
+    /** {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}: at most nine digits, so the number always fits. */
     static Duration duration(String key, String value, Duration fallback) {
         if (value == null) {
             return fallback;
         }
         Matcher m = DURATION.matcher(value.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException(key + " must look like 500ms, 2s or 1m, was \"" + value + "\"");
+            throw new IllegalArgumentException(key + " must look like 500ms, 2s, 1m or 1h, was \"" + value + "\"");
         }
         long amount = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
-            default -> Duration.ofMinutes(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
         };
     }
 

@@ -2,7 +2,6 @@ package io.github.imagepullwebhook.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import picocli.CommandLine;
 
 /** Runs the real command line in-process and keeps what it printed. */
 final class CliRun {
@@ -10,6 +9,6 @@ final class CliRun {
     final StringWriter err = new StringWriter();
 
     int run(String... args) {
-        return new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
     }
 }

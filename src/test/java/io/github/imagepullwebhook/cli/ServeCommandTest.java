@@ -34,4 +34,15 @@ class ServeCommandTest {
             assertThat(cli.err.toString()).startsWith("image-pull-webhook: cannot start:");
         }
     }
+
+    @Test
+    void anInvalidConfigurationIsOneLineNamingTheKey() throws Exception {
+        Path config = Files.writeString(dir.resolve("bad.yaml"), "registry: {timeout: forever}\n");
+        int status = cli.run("serve", "--check", "--port=0", "--metrics-port=-1", "-c", config.toString());
+        assertThat(status).isEqualTo(2);
+        assertThat(cli.err.toString().strip())
+                .isEqualTo("image-pull-webhook serve: invalid configuration: registry.timeout must look like 500ms, 2s, "
+                        + "1m or 1h, was \"forever\"")
+                .doesNotContain("Exception");
+    }
 }

@@ -51,4 +51,17 @@ class WebhookConfigTest {
         assertThatThrownBy(() -> WebhookConfig.parse("server: {port: eighty}"))
                 .hasMessageStartingWith("invalid configuration");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"500ms, PT0.5S", "2s, PT2S", "10m, PT10M", "1h, PT1H", "' 3s ', PT3S"})
+    void registryDurationsTakeMillisecondsToHours(String written, java.time.Duration expected) {
+        assertThat(WebhookConfig.parse("registry: {cacheTtl: \"" + written + "\"}").registry().cacheTtl()).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"2", "1d", "-1s", "1.5s", "9999999999s", "s"})
+    void otherDurationsAreRefusedByName(String written) {
+        assertThatThrownBy(() -> WebhookConfig.parse("registry: {timeout: \"" + written + "\"}"))
+                .hasMessageContaining("registry.timeout must look like 500ms, 2s, 1m or 1h");
+    }
 }
