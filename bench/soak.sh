@@ -36,8 +36,9 @@ profiles:
   pin:  {defaultPullPolicy: true, alwaysPull: true, pinDigests: true}
 registry: {insecure: ["127.0.0.1:$REG"], allow: ["127.0.0.1:*"], cacheTtl: 1h}
 YAML
-# As the Dockerfile runs it, with the container's memory limit stood in for by MaxRAM.
-JVM_FLAGS=${JVM_FLAGS:--XX:MaxRAM=256m -XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData}
+# As the Dockerfile runs it, in a JVM sized as a 256 MiB container: MaxRAM stands in for the limit,
+# and SerialGC is what the JVM picks by itself in a container that small (not a "server class" machine).
+JVM_FLAGS=${JVM_FLAGS:--XX:MaxRAM=256m -XX:+UseSerialGC -XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData}
 # shellcheck disable=SC2086
 java $JVM_FLAGS -jar "$JAR" serve -c "$work/config.yaml" --cert-dir "$work/certs" >"$work/server.log" 2>&1 &
 server=$!
@@ -48,6 +49,7 @@ echo "JVM: $JVM_FLAGS; $(jcmd "$server" VM.flags | tr ' ' '\n' | grep -E 'Use(Se
 # run SECONDS [RATE-PER-CLIENT]: one h2load per body of the mix, concurrently, 2 connections each.
 run() {
   local seconds=$1 rate=${2:-} i=0 entry loaders=()
+  rm -f "$work"/h2-*.log    # h2load appends to its log file
   for entry in $MIX; do
     h2load -c2 -m8 -D "$seconds" ${rate:+--rps=$rate} --log-file="$work/h2-$i.log" -d "$work/${entry%%:*}.json" \
       -H 'content-type: application/json' "https://localhost:$PORT/mutate/${entry##*:}" >"$work/h2-$i.txt" 2>&1 &
@@ -57,7 +59,9 @@ run() {
   wait "${loaders[@]}" || true
 }
 total_rps() { cat "$work"/h2-*.txt | awk '/finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") s += $(i-1) } END { printf "%d", s }'; }
-heap_used() { jcmd "$server" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i+1); exit } }'; }
+# Heap in use over all generations (Serial: "def new generation" + "tenured generation"), in MiB.
+heap_used() { jcmd "$server" GC.heap_info | awk '/generation|garbage-first heap|ParOldGen|PSYoungGen/ {
+  for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(/K,?$/, "", v); s += v } } END { printf "%.1fM", s / 1024 }'; }
 rss() { awk '/VmRSS/ { printf "%dM", $2 / 1024 }' "/proc/$server/status"; }
 
 run 20 >/dev/null                       # warm the JIT and the digest cache

@@ -15,12 +15,17 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param shutdownDelayMillis   after SIGTERM, how long to keep serving while readyz says 503, so
  *                              that endpoints drop this pod before it stops accepting
  * @param shutdownTimeoutMillis how long in-flight reviews may take to finish at shutdown
+ * @param requestTimeoutMillis  how long a client has to send a whole request: a new connection
+ *                              its first request's headers, every request its body (408 after);
+ *                              the apiserver's own webhook timeout is 10 s by default, 30 s at most
+ * @param idleTimeoutMillis     how long a connection may sit with no request in flight
  */
 public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBodyBytes,
-                           long certReloadMillis, long shutdownDelayMillis, long shutdownTimeoutMillis) {
+                           long certReloadMillis, long shutdownDelayMillis, long shutdownTimeoutMillis,
+                           long requestTimeoutMillis, long idleTimeoutMillis) {
 
     public static final ServerConfig DEFAULT = new ServerConfig(8443, TlsConfig.GENERATED, 9090, 8L * 1024 * 1024,
-            5_000, 5_000, 20_000);
+            5_000, 5_000, 20_000, 10_000, 60_000);
 
     @JsonCreator
     static ServerConfig of(@JsonProperty("port") Integer port,
@@ -29,7 +34,9 @@ public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBod
                            @JsonProperty("maxBodyBytes") Long maxBodyBytes,
                            @JsonProperty("certReloadMillis") Long certReloadMillis,
                            @JsonProperty("shutdownDelayMillis") Long shutdownDelayMillis,
-                           @JsonProperty("shutdownTimeoutMillis") Long shutdownTimeoutMillis) {
+                           @JsonProperty("shutdownTimeoutMillis") Long shutdownTimeoutMillis,
+                           @JsonProperty("requestTimeoutMillis") Long requestTimeoutMillis,
+                           @JsonProperty("idleTimeoutMillis") Long idleTimeoutMillis) {
         return new ServerConfig(
                 port == null ? DEFAULT.port : port,
                 tls == null ? DEFAULT.tls : tls,
@@ -37,7 +44,9 @@ public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBod
                 maxBodyBytes == null ? DEFAULT.maxBodyBytes : maxBodyBytes,
                 certReloadMillis == null ? DEFAULT.certReloadMillis : certReloadMillis,
                 shutdownDelayMillis == null ? DEFAULT.shutdownDelayMillis : shutdownDelayMillis,
-                shutdownTimeoutMillis == null ? DEFAULT.shutdownTimeoutMillis : shutdownTimeoutMillis);
+                shutdownTimeoutMillis == null ? DEFAULT.shutdownTimeoutMillis : shutdownTimeoutMillis,
+                requestTimeoutMillis == null ? DEFAULT.requestTimeoutMillis : requestTimeoutMillis,
+                idleTimeoutMillis == null ? DEFAULT.idleTimeoutMillis : idleTimeoutMillis);
     }
 
     public ServerConfig {
@@ -47,6 +56,9 @@ public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBod
         if (metricsPort < -1 || metricsPort > 65535) {
             throw new IllegalArgumentException("server.metricsPort must be -1..65535, was " + metricsPort);
         }
+        if (requestTimeoutMillis < 1 || idleTimeoutMillis < 1) {
+            throw new IllegalArgumentException("server.requestTimeoutMillis and idleTimeoutMillis must be positive");
+        }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("server.maxBodyBytes must be at least 1024, was " + maxBodyBytes);
         }
@@ -54,20 +66,21 @@ public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBod
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(newPort, tls, metricsPort, maxBodyBytes, certReloadMillis, shutdownDelayMillis,
-                shutdownTimeoutMillis);
+                shutdownTimeoutMillis, requestTimeoutMillis, idleTimeoutMillis);
     }
 
     public ServerConfig withMetricsPort(int newPort) {
         return new ServerConfig(port, tls, newPort, maxBodyBytes, certReloadMillis, shutdownDelayMillis,
-                shutdownTimeoutMillis);
+                shutdownTimeoutMillis, requestTimeoutMillis, idleTimeoutMillis);
     }
 
     public ServerConfig withShutdownDelayMillis(long millis) {
-        return new ServerConfig(port, tls, metricsPort, maxBodyBytes, certReloadMillis, millis, shutdownTimeoutMillis);
+        return new ServerConfig(port, tls, metricsPort, maxBodyBytes, certReloadMillis, millis, shutdownTimeoutMillis,
+                requestTimeoutMillis, idleTimeoutMillis);
     }
 
     public ServerConfig withTls(TlsConfig newTls) {
         return new ServerConfig(port, newTls, metricsPort, maxBodyBytes, certReloadMillis, shutdownDelayMillis,
-                shutdownTimeoutMillis);
+                shutdownTimeoutMillis, requestTimeoutMillis, idleTimeoutMillis);
     }
 }

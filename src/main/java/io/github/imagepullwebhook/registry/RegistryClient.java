@@ -55,8 +55,11 @@ public final class RegistryClient implements DigestResolver {
     private static final int MAX_TOKEN_BYTES = 1024 * 1024;
     private static final int MAX_REDIRECTS = 3;
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final com.fasterxml.jackson.databind.ObjectReader MANIFEST_READER =
+            new ObjectMapper().reader();
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Vertx vertx;
     private final HttpClient http;
     private final Set<String> insecureHosts;
     private final long timeoutMillis;
@@ -89,6 +92,7 @@ public final class RegistryClient implements DigestResolver {
      * @param timeoutMillis limit for each request (connect and idle)
      */
     public RegistryClient(Vertx vertx, HttpClientOptions options, Set<String> insecureHosts, long timeoutMillis) {
+        this.vertx = vertx;
         this.http = vertx.createHttpClient(options.setConnectTimeout((int) timeoutMillis));
         this.insecureHosts = Set.copyOf(insecureHosts);
         this.timeoutMillis = timeoutMillis;
@@ -230,9 +234,28 @@ public final class RegistryClient implements DigestResolver {
         if (header != null && DIGEST.matcher(header.trim()).matches()) {
             return Future.succeededFuture(header.trim());
         }
-        return send(HttpMethod.GET, url, authorization, null, MAX_MANIFEST_BYTES).compose(get -> get.status == 200
-                ? Future.succeededFuture(sha256(get.body))
-                : Future.failedFuture(new RegistryException(image.apiHost() + " answered " + get.status + " to GET")));
+        return send(HttpMethod.GET, url, authorization, null, MAX_MANIFEST_BYTES).compose(get -> get.status != 200
+                ? Future.failedFuture(new RegistryException(image.apiHost() + " answered " + get.status + " to GET"))
+                : isManifest(get) ? Future.succeededFuture(sha256(get.body))
+                : Future.failedFuture(new RegistryException(image.apiHost() + " answered a body that is not an image "
+                        + "manifest for " + image.repository() + ":" + image.tag())));
+    }
+
+    /**
+     * Hashing whatever came back would pin a digest nothing can pull, so the body must be a
+     * manifest: a JSON object with {@code schemaVersion} 2 and a manifest media type, in the
+     * body or in {@code Content-Type}.
+     */
+    static boolean isManifest(Response get) {
+        JsonNode manifest;
+        try {
+            manifest = MANIFEST_READER.readTree(get.body.getBytes());
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        String contentType = String.valueOf(get.headers.get("Content-Type")).split(";", 2)[0].trim();
+        return manifest != null && manifest.isObject() && manifest.path("schemaVersion").asInt() == 2
+                && (ManifestTypes.ALL.contains(manifest.path("mediaType").asText()) || ManifestTypes.ALL.contains(contentType));
     }
 
     /** Retry-After in seconds (the HTTP-date form is rare for registries and read as absent). */
@@ -279,13 +302,30 @@ public final class RegistryClient implements DigestResolver {
                         : new RegistryException(uri.getAuthority() + ": " + describe(failure))));
     }
 
-    /** The response, with a body of at most {@code maxBody} bytes (a registry may send anything). */
-    private static Future<Response> read(HttpClientResponse response, int maxBody) {
+    /**
+     * The response, with a body of at most {@code maxBody} bytes (a registry may send anything),
+     * complete within the timeout. A registry that stops sending mid-body gets its connection
+     * closed: left in place, it would stay open for as long as the registry cared to keep it.
+     */
+    private Future<Response> read(HttpClientResponse response, int maxBody) {
         MultiMap headers = response.headers();
-        if (maxBody == 0) {
-            return response.end().map(v -> new Response(response.statusCode(), headers, null));
-        }
         Promise<Response> done = Promise.promise();
+        long deadline = vertx.setTimer(timeoutMillis, id -> {
+            if (done.tryFail(new RegistryException("no complete answer within " + timeoutMillis + " ms"))) {
+                response.request().connection().close();
+            }
+        });
+        done.future().onComplete(result -> vertx.cancelTimer(deadline));
+        if (maxBody == 0) {
+            response.end().onComplete(ended -> {
+                if (ended.succeeded()) {
+                    done.tryComplete(new Response(response.statusCode(), headers, null));
+                } else if (done.tryFail(ended.cause())) {
+                    response.request().connection().close();
+                }
+            });
+            return done.future();
+        }
         Buffer body = Buffer.buffer();
         response.handler(chunk -> {
             if (body.length() + chunk.length() > maxBody) {
@@ -296,7 +336,11 @@ public final class RegistryClient implements DigestResolver {
             }
             body.appendBuffer(chunk);
         });
-        response.exceptionHandler(done::tryFail);
+        response.exceptionHandler(failure -> {
+            if (done.tryFail(failure)) {
+                response.request().connection().close();
+            }
+        });
         response.endHandler(v -> done.tryComplete(new Response(response.statusCode(), headers, body)));
         return done.future();
     }

@@ -38,8 +38,8 @@ final class WebhookVerticle extends VerticleBase {
     private static final int OFFLOAD_BYTES = 256 * 1024;
     /** The apiserver multiplexes many reviews per HTTP/2 connection; 64 KiB windows queue them up. */
     private static final int HTTP2_WINDOW = 1024 * 1024;
-    private static final int IDLE_TIMEOUT_SECONDS = 60;
     private static final String JSON = "application/json";
+    private static final String DEADLINE = "image-pull-webhook.deadline";
     private static final ObjectWriter WRITER = new ObjectMapper().writer();
 
     private final WebhookConfig config;
@@ -49,6 +49,7 @@ final class WebhookVerticle extends VerticleBase {
     private final Readiness readiness;
     private final CertificateFiles.Pem pem;
     private HttpServer server;
+    private SlowClients slowClients;
 
     WebhookVerticle(WebhookConfig config, int port, AdmissionService service, WebhookMetrics metrics,
                     Readiness readiness, CertificateFiles.Pem pem) {
@@ -69,9 +70,10 @@ final class WebhookVerticle extends VerticleBase {
                 .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
                 .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
                 .setHttp2ConnectionWindowSize(HTTP2_WINDOW)
-                .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
-                .setIdleTimeoutUnit(TimeUnit.SECONDS);
-        server = vertx.createHttpServer(options).requestHandler(router());
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.server().idleTimeoutMillis()))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        slowClients = new SlowClients(vertx, config.server().requestTimeoutMillis(), config.server().idleTimeoutMillis());
+        server = vertx.createHttpServer(options).connectionHandler(slowClients::opened).requestHandler(router());
         return server.listen(port);
     }
 
@@ -102,6 +104,7 @@ final class WebhookVerticle extends VerticleBase {
 
     private Router router() {
         Router router = Router.router(vertx);
+        router.route().handler(this::deadline);
         router.get("/healthz").handler(ctx -> ctx.response().end("ok"));
         router.get("/readyz").handler(ctx -> ctx.response().setStatusCode(readiness.ready() ? 200 : 503)
                 .end(readiness.ready() ? "ok" : "not ready"));
@@ -137,7 +140,23 @@ final class WebhookVerticle extends VerticleBase {
         }
     }
 
+    /** Every request must be complete within {@code server.requestTimeoutMillis} of its headers. */
+    private void deadline(RoutingContext ctx) {
+        long timer = slowClients.started(ctx.request(), () -> fail(ctx, 408, "request_timeout", "request body not "
+                + "received within " + config.server().requestTimeoutMillis() + " ms (server.requestTimeoutMillis)"));
+        ctx.put(DEADLINE, timer);
+        ctx.addEndHandler(v -> slowClients.finished(ctx.request(), timer));
+        ctx.next();
+    }
+
     private void review(RoutingContext ctx) {
+        Long deadline = ctx.get(DEADLINE);
+        if (deadline != null) {
+            slowClients.bodyReceived(deadline); // the body is here: what remains is ours to answer
+        }
+        if (ctx.response().ended()) {
+            return; // answered 408 while the body was still arriving
+        }
         long started = System.nanoTime();
         boolean validate = ctx.request().path().startsWith("/validate");
         String profileName = Optional.ofNullable(ctx.pathParam("profile")).orElse(WebhookConfig.DEFAULT_PROFILE);

@@ -53,7 +53,7 @@ class PinningServerTest {
             String image = registry.host() + "/burst/web:1.27";
             GeneratedCertificates files = GeneratedCertificates.create(dir.resolve("tls"), List.of("localhost"));
             WebhookConfig config = new WebhookConfig(new ServerConfig(0, new TlsConfig(files.certFile().toString(),
-                    files.keyFile().toString()), -1, 1 << 20, 60_000, 0, 5_000),
+                    files.keyFile().toString()), -1, 1 << 20, 60_000, 0, 5_000, 10_000, 60_000),
                     Map.of("pin", new Profile(true, false, true, Profile.PinScope.ALL)), List.of());
             Pinning pinning = new Pinning(new StaticKeychain(new Keyring()), new CachingResolver(
                     new RegistryClient(vertx, new HttpClientOptions(), Set.of(registry.host()), 5_000),

@@ -67,8 +67,12 @@ class WebhookServerTest {
     }
 
     static WebhookConfig config(GeneratedCertificates files, long shutdownDelay) {
+        return config(files, shutdownDelay, 10_000, 60_000);
+    }
+
+    static WebhookConfig config(GeneratedCertificates files, long shutdownDelay, long requestTimeout, long idleTimeout) {
         ServerConfig server = new ServerConfig(0, new TlsConfig(files.certFile().toString(), files.keyFile().toString()),
-                0, MAX_BODY, 100, shutdownDelay, 5_000);
+                0, MAX_BODY, 100, shutdownDelay, 5_000, requestTimeout, idleTimeout);
         return new WebhookConfig(server, Map.of("default", Profile.DEFAULT, "tenants", new Profile(true, true)),
                 List.of());
     }
