@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5m}
 ./mvnw -B -q test-compile
 for id in review reference challenge dockerconfig; do
-  ./mvnw -B -q surefire:test@fuzz-$id -Dfuzz.duration="$DURATION" >/dev/null || { echo "fuzz-$id FAILED: see target/fuzz-reports/$id"; exit 1; }
-  runs=$(grep -ho 'Done [0-9]* runs in [0-9]* second(s)' target/fuzz-reports/$id/*-output.txt | tail -1)
+  log=target/fuzz-reports/$id.log
+  mkdir -p target/fuzz-reports
+  ./mvnw -B surefire:test@fuzz-$id -Dfuzz.duration="$DURATION" >"$log" 2>&1 || { echo "fuzz-$id FAILED: see $log"; exit 1; }
+  runs=$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$log" | tail -1)
   echo "fuzz-$id: ${runs:-no libFuzzer summary found}"
 done
