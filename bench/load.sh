@@ -3,13 +3,18 @@
 # latency percentiles for a profile with every rule off and one with both rules on, side by side.
 #   bench/load.sh                 # 15 s per run
 #   DURATION=30 bench/load.sh
-# Needs: wrk, h2load (Debian: wrk, nghttp2-client), curl. Load and server share this machine's cores.
+#   SPLIT_CORES=1 bench/load.sh   # server on CPU 0, load generators on CPU 1 (taskset): the two
+#                                 # profiles then get the same CPU, whatever the load generator costs
+# Needs: wrk, h2load (Debian: wrk, nghttp2-client), curl. Without SPLIT_CORES, load and server
+# share this machine's cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-15}
 PORT=18443
 BODY=${BODY:-src/test/resources/reviews/enforce-pod/request.json}
 JAR=target/image-pull-webhook.jar
+SERVER_CPU=""; LOAD_CPU=""
+if [ -n "${SPLIT_CORES:-}" ]; then SERVER_CPU="taskset -c 0"; LOAD_CPU="taskset -c 1"; fi
 [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
 work=$(mktemp -d)
 pid=""
@@ -20,7 +25,7 @@ wait_ready() {
   until curl -sf --cacert "$work/certs/ca.crt" "https://localhost:$PORT/readyz" >/dev/null 2>&1; do sleep 0.02; done
 }
 start_server() {
-  java ${JAVA_OPTS:-} -jar "$JAR" serve -c bench/bench-config.yaml --cert-dir "$work/certs" >"$work/server.log" 2>&1 &
+  $SERVER_CPU java ${JAVA_OPTS:-} -jar "$JAR" serve -c bench/bench-config.yaml --cert-dir "$work/certs" >"$work/server.log" 2>&1 &
   pid=$!
   wait_ready
 }
@@ -56,13 +61,13 @@ fi
 start_server
 # Warm the JIT on both protocols and both profiles before anything is measured.
 warm() {
-  h2load -c4 -m8 -D "${WARMUP:-10}" -d "$BODY" -H 'content-type: application/json' "https://localhost:$PORT/mutate/$1" >/dev/null 2>&1 || true
-  BODY="$BODY" wrk -t2 -c32 -d"${WARMUP:-10}s" -s bench/post.lua "https://localhost:$PORT/mutate/$1" >/dev/null 2>&1 || true
+  $LOAD_CPU h2load -c4 -m8 -D "${WARMUP:-10}" -d "$BODY" -H 'content-type: application/json' "https://localhost:$PORT/mutate/$1" >/dev/null 2>&1 || true
+  BODY="$BODY" $LOAD_CPU wrk -t2 -c32 -d"${WARMUP:-10}s" -s bench/post.lua "https://localhost:$PORT/mutate/$1" >/dev/null 2>&1 || true
 }
 warm off; warm both
 
 wrk_run() {
-  BODY="$BODY" wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/post.lua "https://localhost:$PORT/mutate/$1" >"$work/wrk-$1.txt"
+  BODY="$BODY" $LOAD_CPU wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/post.lua "https://localhost:$PORT/mutate/$1" >"$work/wrk-$1.txt"
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$1.txt")
   p50=$(awk '$1=="50%" {print $2}' "$work/wrk-$1.txt"); p99=$(awk '$1=="99%" {print $2}' "$work/wrk-$1.txt")
   errors=$(grep -E "Non-2xx|Socket errors" "$work/wrk-$1.txt" | tr '\n' ' ' || true)
@@ -73,7 +78,7 @@ h2_rps() { awk '/finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") pr
 h2_run() { # profile rate-per-client(optional)
   local rate=""; [ -n "${2:-}" ] && rate="--rps=$2"
   rm -f "$work/h2.log"
-  h2load -c4 -m8 -D "$DURATION" $rate --log-file="$work/h2.log" -d "$BODY" -H 'content-type: application/json' \
+  $LOAD_CPU h2load -c4 -m8 -D "$DURATION" $rate --log-file="$work/h2.log" -d "$BODY" -H 'content-type: application/json' \
     "https://localhost:$PORT/mutate/$1" >"$work/h2-$1.txt"
   rps=$(h2_rps "$work/h2-$1.txt")
   read -r p50 p99 bad < <(awk '{ if ($2 != 200) bad++; print $3 }' "$work/h2.log" | sort -n | awk -v bad=0 '

@@ -81,4 +81,39 @@ class HostGuardTest {
         assertThat(HostGuard.refusal(InetAddress.getByName("2001:db8::1"), false)).isNull();
         assertThat(HostGuard.refusal(InetAddress.getByName("172.16.0.1"), false)).isEqualTo("a private");
     }
+
+    /** End to end with the real client: a loopback listener sees no connection at all unless allowed. */
+    @Test
+    void aLoopbackListenerIsNeverConnectedToUnlessAllowed() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger accepted = new AtomicInteger();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        listener.accept().close();
+                        accepted.incrementAndGet();
+                    }
+                } catch (java.io.IOException closed) {
+                    // done
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String image = "127.0.0.1:" + listener.getLocalPort() + "/team/app:1";
+            RegistryClient client = new RegistryClient(vertx, new io.vertx.core.http.HttpClientOptions(),
+                    java.util.Set.of("127.0.0.1:" + listener.getLocalPort()), 2_000);
+            List<RegistryCredential> credential = List.of(new RegistryCredential("u", "p", null, "test"));
+
+            HostGuard closed = new HostGuard(client, vertx, List.of(), List.of());
+            assertThatThrownBy(() -> Await.result(closed.resolve(ImageReference.parse(image), credential)))
+                    .hasMessageContaining("loopback");
+            Thread.sleep(300);
+            assertThat(accepted).as("connections before allowing").hasValue(0);
+
+            HostGuard allowing = new HostGuard(client, vertx, List.of("127.0.0.1:*"), List.of());
+            assertThatThrownBy(() -> Await.result(allowing.resolve(ImageReference.parse(image), credential)))
+                    .isInstanceOf(RegistryException.class); // it hangs up at once: no registry there
+            assertThat(accepted.get()).as("connections once allowed").isPositive();
+        }
+    }
 }
