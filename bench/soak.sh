@@ -81,5 +81,5 @@ for minute in $(seq 1 "$SLICES"); do
   echo "| $minute | $n | $bad | $p50 | $p99 | $before | $after | $(rss) |"
 done
 echo
-grep -ciE "exception|error" "$work/server.log" | xargs echo "server log lines with error/exception:"
-echo "manifest requests for bench/app:1.0 over the whole soak: $(grep -c 'HEAD /v2/bench/app/manifests/' "$work/registry.log")"
+echo "server log lines with error/exception: $(grep -ciE "exception|error" "$work/server.log" || true)"
+echo "manifest requests for bench/app:1.0 over the whole soak: $(grep -c 'HEAD /v2/bench/app/manifests/' "$work/registry.log" || true)"

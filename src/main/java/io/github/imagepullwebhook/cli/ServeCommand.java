@@ -152,8 +152,11 @@ final class ServeCommand implements Callable<Integer> {
             thread.setDaemon(true);
             return thread;
         });
+        io.fabric8.kubernetes.client.Config api = io.github.imagepullwebhook.credentials.KubernetesKeychain.apiConfig(
+                io.fabric8.kubernetes.client.Config.autoConfigure(null), webhook.registry().timeout());
         return Main.pinning(vertx, webhook, new io.github.imagepullwebhook.credentials.KubernetesKeychain(
-                new KubernetesClientBuilder().build(), secrets, Main.nodeKeyring(webhook.registry())), metrics.registry());
+                new KubernetesClientBuilder().withConfig(api).build(), secrets, Main.nodeKeyring(webhook.registry())),
+                metrics.registry());
     }
 
     private static String namespace() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
@@ -43,7 +45,30 @@ public final class KubernetesKeychain implements Keychain {
             // Nothing to read: no thread hop, no API call (the common case for pods).
             return CompletableFuture.completedFuture(new PodKeyring(List.of(new Keyring(), node), List.of()));
         }
-        return CompletableFuture.supplyAsync(() -> read(namespace, podSpec, isPod), executor);
+        CompletableFuture<PodKeyring> keyring = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (keyring.isDone()) {
+                return; // the review's deadline passed while this waited for a thread: its answer is out
+            }
+            try {
+                keyring.complete(read(namespace, podSpec, isPod));
+            } catch (RuntimeException e) {
+                keyring.completeExceptionally(e);
+            }
+        });
+        return keyring;
+    }
+
+    /**
+     * How the webhook talks to the API server: {@code base} (normally auto-configured from the
+     * pod's service account) with connect and request timeouts of {@code timeout} and no
+     * retries, because a Secret that arrives after the review's deadline is of no use, and a
+     * slow API server must not hold the keychain's threads for fabric8's default 10 s × retries.
+     */
+    public static Config apiConfig(Config base, java.time.Duration timeout) {
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        return new ConfigBuilder(base).withConnectionTimeout(millis).withRequestTimeout(millis)
+                .withRequestRetryBackoffLimit(0).build();
     }
 
     private PodKeyring read(String namespace, JsonNode podSpec, boolean isPod) {
@@ -69,7 +94,7 @@ public final class KubernetesKeychain implements Keychain {
             }
             return account.getImagePullSecrets().stream().map(LocalObjectReference::getName).toList();
         } catch (KubernetesClientException e) {
-            warnings.add("cannot read ServiceAccount \"" + name + "\" for its imagePullSecrets (HTTP " + e.getCode() + ")");
+            warnings.add("cannot read ServiceAccount \"" + name + "\" for its imagePullSecrets (" + why(e) + ")");
             return List.of();
         }
     }
@@ -80,7 +105,7 @@ public final class KubernetesKeychain implements Keychain {
         try {
             secret = client.secrets().inNamespace(namespace).withName(name).get();
         } catch (KubernetesClientException e) {
-            warnings.add("cannot read " + where + " (HTTP " + e.getCode() + ")");
+            warnings.add("cannot read " + where + " (" + why(e) + ")");
             return;
         }
         if (secret == null) {
@@ -102,5 +127,17 @@ public final class KubernetesKeychain implements Keychain {
             warnings.add(where + " is not usable: " + (e instanceof InvalidDockerConfigException ? e.getMessage()
                     : "data is not base64"));
         }
+    }
+
+    /** An HTTP status when the API server answered; otherwise that it did not, by cause type only. */
+    private static String why(KubernetesClientException e) {
+        if (e.getCode() > 0) {
+            return "HTTP " + e.getCode();
+        }
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return "API server not reachable: " + cause.getClass().getSimpleName();
     }
 }

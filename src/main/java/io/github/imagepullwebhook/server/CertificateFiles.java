@@ -1,5 +1,6 @@
 package io.github.imagepullwebhook.server;
 
+import io.github.imagepullwebhook.tls.ServingPair;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the serving certificate and key files and hands new contents to the servers.
  * cert-manager (and the kubelet's Secret volume) replace both files atomically through a
- * symlink swap, so the contents are compared, not timestamps. A half-written or mismatched pair
- * is refused by the TLS layer; the old certificate stays in use and the next check tries again.
+ * symlink swap, so the contents are compared, not timestamps. Other tools write one file, then
+ * the other: a pair whose key does not match its certificate is not served (TLS libraries would
+ * take it, and every handshake would fail), and the next check tries again.
  */
 final class CertificateFiles {
 
@@ -51,6 +53,10 @@ final class CertificateFiles {
     void watch(long millis, Function<Pem, List<Future<Boolean>>> apply) {
         timer = vertx.setPeriodic(millis, id -> read().onSuccess(pem -> {
             if (pem.sameAs(current)) {
+                return;
+            }
+            if (!ServingPair.matches(pem.cert().toString(), pem.key().toString())) {
+                LOG.info("certificate and key in {} / {} do not match (yet): keeping the ones in use", certFile, keyFile);
                 return;
             }
             Future.all(apply.apply(pem)).onSuccess(done -> {

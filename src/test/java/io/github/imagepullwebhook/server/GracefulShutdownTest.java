@@ -84,4 +84,48 @@ class GracefulShutdownTest {
         assertThat(review.statusCode()).as("still serving reviews while endpoints update").isEqualTo(200);
         stopping.await(10, TimeUnit.SECONDS);
     }
+
+    /**
+     * Shutdown under load: six clients keep sending reviews over HTTP/2 and HTTP/1.1 while the
+     * server stops. Every review the server answered reached its client — the count the server
+     * recorded equals the 200s the clients received — and stop completes.
+     */
+    @Test
+    void underLoadEveryAnsweredReviewReachesItsClient() throws Exception {
+        GeneratedCertificates files = GeneratedCertificates.create(dir, GeneratedCertificates.serviceNames("w", "ns"));
+        WebhookMetrics metrics = new WebhookMetrics();
+        WebhookServer server = WebhookServer.start(vertx, WebhookServerTest.config(files, 300),
+                new io.github.imagepullwebhook.admission.AdmissionService(new com.fasterxml.jackson.databind.ObjectMapper(),
+                        new io.github.imagepullwebhook.admission.SkipRules(java.util.Set.of())), 2, metrics)
+                .await(10, TimeUnit.SECONDS);
+        URI uri = URI.create("https://localhost:" + server.port() + "/mutate");
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ExecutorService load = java.util.concurrent.Executors.newFixedThreadPool(6);
+        for (int i = 0; i < 6; i++) {
+            HttpClient client = WebhookServerTest.client(i % 2 == 0 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1,
+                    files.caFile());
+            load.submit(() -> {
+                while (running.get()) {
+                    try {
+                        if (WebhookServerTest.send(client, uri).statusCode() == 200) {
+                            received.incrementAndGet();
+                        }
+                    } catch (Exception refusedOrClosed) {
+                        Thread.sleep(5); // after shutdown: connections refused
+                    }
+                }
+                return null;
+            });
+        }
+        Thread.sleep(1_000);
+        server.stop().await(20, TimeUnit.SECONDS);
+        running.set(false);
+        load.shutdown();
+        assertThat(load.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+        double answered = metrics.registry().find("webhook_reviews").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+        assertThat(received.get()).as("reviews received by the clients").isGreaterThan(100);
+        assertThat(answered).as("reviews the server answered").isEqualTo(received.get());
+    }
 }

@@ -352,6 +352,71 @@ class WebhookServerTest {
         }
     }
 
+    /**
+     * cert-manager renews the serving certificate under the same CA while reviews keep coming
+     * over HTTP/2 and HTTP/1.1, on kept connections and on new ones: no request fails, and new
+     * connections end up with the new certificate.
+     */
+    @Test
+    void rotationUnderLoadFailsNoRequest(@TempDir Path dir) throws Exception {
+        io.github.imagepullwebhook.tls.CertificateAuthority ca = io.github.imagepullwebhook.tls.CertificateAuthority.create();
+        List<String> names = GeneratedCertificates.serviceNames("w", "ns");
+        GeneratedCertificates files = GeneratedCertificates.write(dir, ca.certificatePem(), ca.issue(names, java.time.Duration.ofDays(1)));
+        WebhookServer own = start(vertx, config(files, 0));
+        URI uri = URI.create("https://localhost:" + own.port() + "/mutate");
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ExecutorService load = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int i = 0; i < 4; i++) {
+                boolean fresh = i % 2 == 0; // half the workers open a new connection for every review
+                HttpClient.Version version = i < 2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
+                load.submit(() -> {
+                    HttpClient kept = client(version, files.caFile());
+                    while (running.get()) {
+                        try {
+                            HttpResponse<String> response = send(fresh ? client(version, files.caFile()) : kept, uri);
+                            if (response.statusCode() == 200) {
+                                answered.incrementAndGet();
+                            } else {
+                                failures.add(response.statusCode() + " " + response.body());
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                    return null;
+                });
+            }
+            java.math.BigInteger firstSerial = servedSerial(own.port(), files.caFile());
+            for (int rotation = 0; rotation < 5; rotation++) {
+                Thread.sleep(300);
+                GeneratedCertificates.write(dir, ca.certificatePem(), ca.issue(names, java.time.Duration.ofDays(1)));
+            }
+            Thread.sleep(500); // past certReloadMillis (100) once more
+            running.set(false);
+            load.shutdown();
+            assertThat(load.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(failures).as("failed requests").isEmpty();
+            assertThat(answered.get()).as("reviews answered during the rotations").isGreaterThan(50);
+            assertThat(servedSerial(own.port(), files.caFile())).as("certificate served to a new connection")
+                    .isNotEqualTo(firstSerial);
+        } finally {
+            running.set(false);
+            load.shutdownNow();
+            own.stop().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static java.math.BigInteger servedSerial(int port, Path ca) throws Exception {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TestTls.trusting(ca).getSocketFactory()
+                .createSocket("localhost", port)) {
+            socket.startHandshake();
+            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+
     /** One HTTP/1.1 keep-alive request on an open socket; returns the response as text. */
     static String keepAliveRequest(javax.net.ssl.SSLSocket socket) throws Exception {
         RawHttp.post(socket.getOutputStream(), "/mutate", Reviews.pod("nginx").getBytes(StandardCharsets.UTF_8));
