@@ -1,6 +1,21 @@
-# Shared by bench/pinning.sh and bench/soak.sh: a real docker-registry on loopback, images
-# pushed through its API, and AdmissionReview bodies naming them. Source after setting REG
-# (registry port), work (scratch directory) and the pids array.
+# Shared by bench/pinning.sh and bench/soak.sh: the jar, a scratch directory cleaned up on exit,
+# a real docker-registry on loopback, images pushed through its API, AdmissionReview bodies
+# naming them, and the webhook itself. Source after setting PORT (webhook) and REG (registry).
+
+JAR=target/image-pull-webhook.jar
+[ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+# start_webhook [JVM OPTIONS...]: serve $work/config.yaml on $PORT; its pid in $server once ready.
+start_webhook() {
+  java "$@" -jar "$JAR" serve -c "$work/config.yaml" --cert-dir "$work/certs" >"$work/server.log" 2>&1 &
+  server=$!
+  pids+=("$server")
+  until curl -sf --cacert "$work/certs/ca.crt" "https://localhost:$PORT/readyz" >/dev/null 2>&1; do sleep 0.1; done
+}
 
 start_registry() {
   cat >"$work/registry.yml" <<YAML

@@ -8,13 +8,6 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-15}
 PORT=18445
 REG=15145
-JAR=target/image-pull-webhook.jar
-[ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
 . bench/lib.sh
 start_registry
 push bench/app 1.0
@@ -27,9 +20,8 @@ profiles:
   pin:   {defaultPullPolicy: true, alwaysPull: true, pinDigests: true}
 registry: {insecure: ["127.0.0.1:$REG"], allow: ["127.0.0.1:*"], cacheTtl: 10m}
 YAML
-java ${JAVA_OPTS:-} -jar "$JAR" serve -c "$work/config.yaml" --cert-dir "$work/certs" >"$work/server.log" 2>&1 &
-pids+=($!)
-until curl -sf --cacert "$work/certs/ca.crt" "https://localhost:$PORT/readyz" >/dev/null 2>&1; do sleep 0.1; done
+# shellcheck disable=SC2086
+start_webhook ${JAVA_OPTS:-}
 
 h2() { h2load -c4 -m8 -D "$1" -d "$2" -H 'content-type: application/json' "https://localhost:$PORT/mutate/$3"; }
 rps() { awk '/finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i-1) }'; }

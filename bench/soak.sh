@@ -11,13 +11,6 @@ SLICES=${SLICES:-10}
 SLICE=${SLICE:-60}
 PORT=18447
 REG=15147
-JAR=target/image-pull-webhook.jar
-[ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
 . bench/lib.sh
 start_registry
 push bench/app 1.0
@@ -40,10 +33,7 @@ YAML
 # and SerialGC is what the JVM picks by itself in a container that small (not a "server class" machine).
 JVM_FLAGS=${JVM_FLAGS:--XX:MaxRAM=256m -XX:+UseSerialGC -XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData}
 # shellcheck disable=SC2086
-java $JVM_FLAGS -jar "$JAR" serve -c "$work/config.yaml" --cert-dir "$work/certs" >"$work/server.log" 2>&1 &
-server=$!
-pids+=($server)
-until curl -sf --cacert "$work/certs/ca.crt" "https://localhost:$PORT/readyz" >/dev/null 2>&1; do sleep 0.1; done
+start_webhook $JVM_FLAGS
 echo "JVM: $JVM_FLAGS; $(jcmd "$server" VM.flags | tr ' ' '\n' | grep -E 'Use(Serial|G1|Parallel)GC|MaxHeapSize' | tr '\n' ' ')"
 
 # run SECONDS [RATE-PER-CLIENT]: one h2load per body of the mix, concurrently, 2 connections each.

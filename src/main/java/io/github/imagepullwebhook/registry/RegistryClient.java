@@ -310,18 +310,15 @@ public final class RegistryClient implements DigestResolver {
     private Future<Response> read(HttpClientResponse response, int maxBody) {
         MultiMap headers = response.headers();
         Promise<Response> done = Promise.promise();
-        long deadline = vertx.setTimer(timeoutMillis, id -> {
-            if (done.tryFail(new RegistryException("no complete answer within " + timeoutMillis + " ms"))) {
-                response.request().connection().close();
-            }
-        });
+        long deadline = vertx.setTimer(timeoutMillis, id -> failAndClose(done, response,
+                new RegistryException("no complete answer within " + timeoutMillis + " ms")));
         done.future().onComplete(result -> vertx.cancelTimer(deadline));
-        if (maxBody == 0) {
+        if (maxBody == 0) { // HEAD: no body, and the response may have ended already
             response.end().onComplete(ended -> {
                 if (ended.succeeded()) {
                     done.tryComplete(new Response(response.statusCode(), headers, null));
-                } else if (done.tryFail(ended.cause())) {
-                    response.request().connection().close();
+                } else {
+                    failAndClose(done, response, ended.cause());
                 }
             });
             return done.future();
@@ -336,13 +333,16 @@ public final class RegistryClient implements DigestResolver {
             }
             body.appendBuffer(chunk);
         });
-        response.exceptionHandler(failure -> {
-            if (done.tryFail(failure)) {
-                response.request().connection().close();
-            }
-        });
+        response.exceptionHandler(failure -> failAndClose(done, response, failure));
         response.endHandler(v -> done.tryComplete(new Response(response.statusCode(), headers, body)));
         return done.future();
+    }
+
+    /** The first failure of a response ends it and closes its connection: nothing else will be read there. */
+    private static void failAndClose(Promise<Response> done, HttpClientResponse response, Throwable failure) {
+        if (done.tryFail(failure)) {
+            response.request().connection().close();
+        }
     }
 
     private static String describe(Throwable failure) {

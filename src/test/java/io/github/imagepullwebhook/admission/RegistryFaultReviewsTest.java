@@ -10,6 +10,7 @@ import io.github.imagepullwebhook.credentials.StaticKeychain;
 import io.github.imagepullwebhook.policy.Rules;
 import io.github.imagepullwebhook.registry.CachingResolver;
 import io.github.imagepullwebhook.registry.RegistryClient;
+import io.github.imagepullwebhook.testing.RawHttp;
 import io.github.imagepullwebhook.testing.Reviews;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -151,7 +152,7 @@ class RegistryFaultReviewsTest {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             while (true) {
-                String head = readHead(in); // blocks until the next request, or throws when the client closes
+                String head = RawHttp.readHead(in); // blocks until the next request, or throws when the client closes
                 boolean isHead = head.startsWith("HEAD");
                 switch (fault) {
                     case RESETS_MID_RESPONSE -> {
@@ -206,17 +207,5 @@ class RegistryFaultReviewsTest {
             out.write(bytes);
         }
         out.flush();
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new IOException("closed before a request");
-            }
-            head.append((char) c);
-        }
-        return head.toString();
     }
 }

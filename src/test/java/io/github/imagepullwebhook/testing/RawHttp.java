@@ -35,6 +35,16 @@ public final class RawHttp {
 
     /** Status line, headers and body of one response, as text. */
     public static String readResponse(InputStream in) throws IOException {
+        String head = readHead(in);
+        Matcher length = CONTENT_LENGTH.matcher(head);
+        if (!length.find()) {
+            throw new IOException("no Content-Length in: " + head);
+        }
+        return head + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+    }
+
+    /** A request or status line and its headers, up to and including the blank line. */
+    public static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int c = in.read();
@@ -43,10 +53,6 @@ public final class RawHttp {
             }
             head.append((char) c);
         }
-        Matcher length = CONTENT_LENGTH.matcher(head);
-        if (!length.find()) {
-            throw new IOException("no Content-Length in: " + head);
-        }
-        return head + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+        return head.toString();
     }
 }
