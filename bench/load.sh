@@ -51,8 +51,9 @@ startup_runs() { # label, java options...
 }
 echo "== startup: process start to the first readyz 200 seen by curl, ms (10 runs each)"
 startup_runs "plain java -jar" -XX:-UsePerfData
-# Trained as the container image is (serve --check: start, one review over TLS, stop), on this very jar.
-java -XX:ArchiveClassesAtExit="$work/app.jsa" -jar "$JAR" serve --check --port=0 --metrics-port=-1 \
+# Trained as the container image is (serve --check with the training configuration: start, one
+# review over TLS, stop), on this very jar.
+java -XX:ArchiveClassesAtExit="$work/app.jsa" -jar "$JAR" serve --check -c docker/cds-training.yaml --port=0 --metrics-port=-1 \
   --cert-dir "$work/train" >/dev/null 2>&1
 startup_runs "with the AppCDS archive, flags as in the Dockerfile" -XX:SharedArchiveFile="$work/app.jsa" \
   -XX:MaxRAMPercentage=70 -XX:-UsePerfData

@@ -147,15 +147,15 @@ public final class AdmissionService {
             return CompletableFuture.completedFuture(Verdict.allowed(Reason.NO_CHANGE));
         }
         ObjectNode original = (ObjectNode) review.object();
-        MutableCopy mutable = PodSpecs.copyForMutation(review.kind(), original);
-        ObjectNode copy = mutable.root();
-        PolicyResult result = policy.mutate(review.kind(), copy, scope);
+        MutableCopy mutable = new MutableCopy(review.kind(), original);
+        PolicyResult result = policy.mutate(mutable, scope);
         List<Candidate> candidates = pinning == null || !DigestPinner.pinsObject(review.kind(), original, policy.rules())
-                ? List.of() : DigestPinner.candidates(review.kind(), copy, scope, oldImages(review));
+                ? List.of() : DigestPinner.candidates(mutable, scope, oldImages(review));
         if (candidates.isEmpty()) {
             return CompletableFuture.completedFuture(finish(mutable, result, null));
         }
-        JsonNode podSpec = PodSpecs.spec(review.kind(), copy).orElseThrow(); // candidates exist, so the spec does
+        // Rules write only image fields, so the original's spec names the pod's credentials.
+        JsonNode podSpec = PodSpecs.spec(review.kind(), original).orElseThrow(); // candidates exist, so the spec does
         return pinning.resolve(review.namespace(), podSpec, PodSpecs.isPod(review.kind()), candidates)
                 .thenApply(outcome -> finish(mutable, result, outcome));
     }

@@ -8,6 +8,7 @@ import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.github.imagepullwebhook.policy.MutableCopy;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,9 +38,9 @@ public final class PatchDiff {
     }
 
     /**
-     * The diff of a reviewed object and the rules' copy of it: the diffs of the copied site
+     * The diff of a reviewed object and the rules' copy of it: the diffs of the written site
      * nodes, each path prefixed with the site's pointer. Equal, operation for operation, to the
-     * diff of the whole trees (the copy shares every other node with the original), at a
+     * diff of the whole trees (the copy is the original with just those nodes replaced), at a
      * fraction of its cost — this runs on every review.
      *
      * @throws IllegalStateException when the diff touches a field no rule may change
@@ -47,16 +48,40 @@ public final class PatchDiff {
     public static ArrayNode diff(MutableCopy copy) {
         ArrayNode patch = JsonNodeFactory.instance.arrayNode();
         for (MutableCopy.CopiedSite site : copy.sites()) {
-            if (site.original().equals(site.copy())) {
-                continue;
-            }
-            for (JsonNode operation : JsonDiff.asJson(site.original(), site.copy(), FLAGS)) {
-                ObjectNode prefixed = (ObjectNode) operation;
-                prefixed.put("path", site.pointer() + operation.path("path").asText());
-                patch.add(prefixed);
-            }
+            diffFields(site, patch);
         }
         return checked(patch);
+    }
+
+    /**
+     * A site node's copy differs from its original only in values the site set on its own
+     * fields, and a site only ever sets a field to a string: so comparing the two objects field
+     * by field is their whole diff, and a general tree diff would only rediscover that.
+     * Children are shared instances unless a site replaced them, so most compare by identity.
+     */
+    private static void diffFields(MutableCopy.CopiedSite site, ArrayNode patch) {
+        ObjectNode before = site.original();
+        ObjectNode after = site.copy();
+        for (Map.Entry<String, JsonNode> field : after.properties()) {
+            JsonNode old = before.get(field.getKey());
+            if (old == null) {
+                patch.add(operation("add", site.pointer(), field.getKey()).set("value", field.getValue()));
+            } else if (old != field.getValue() && !old.equals(field.getValue())) {
+                patch.add(operation("replace", site.pointer(), field.getKey()).set("value", field.getValue()));
+            }
+        }
+        for (Map.Entry<String, JsonNode> field : before.properties()) {
+            if (!after.has(field.getKey())) {
+                patch.add(operation("remove", site.pointer(), field.getKey())); // no rule removes: checked() refuses it
+            }
+        }
+    }
+
+    private static ObjectNode operation(String op, String pointer, String field) {
+        ObjectNode operation = JsonNodeFactory.instance.objectNode();
+        operation.put("op", op);
+        operation.put("path", pointer + "/" + field.replace("~", "~0").replace("/", "~1"));
+        return operation;
     }
 
     private static ArrayNode checked(ArrayNode patch) {

@@ -52,9 +52,9 @@ public final class DigestPinner {
      * object did not have (on UPDATE an unchanged image is never re-resolved: a label edit
      * must not roll a workload to a newer digest).
      */
-    public static List<Candidate> candidates(GroupKind kind, JsonNode object, Predicate<ImageSite> scope, Set<String> oldImages) {
+    public static List<Candidate> candidates(MutableCopy copy, Predicate<ImageSite> scope, Set<String> oldImages) {
         List<Candidate> candidates = new ArrayList<>();
-        PodSpecs.visit(kind, object, site -> {
+        PodSpecs.visit(copy, site -> {
             ImageReference reference = site.reference();
             if (site.kind() != SiteKind.IMAGE_VOLUME && scope.test(site) && reference != null && reference.hasTag()
                     && !reference.hasDigest() && !oldImages.contains(site.image())) {

@@ -3,6 +3,7 @@ package io.github.imagepullwebhook.policy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -31,9 +32,23 @@ public final class ImagePolicy {
      * @param scope which sites the rules may touch (see {@link EnforcementScope})
      */
     public PolicyResult mutate(GroupKind kind, ObjectNode object, Predicate<ImageSite> scope) {
+        return apply(visitor -> PodSpecs.visit(kind, object, visitor), scope);
+    }
+
+    /**
+     * Mutates a reviewed object through its copy-on-write {@link MutableCopy}: the original is
+     * left as sent, and only the sites the rules write are copied.
+     *
+     * @param scope which sites the rules may touch (see {@link EnforcementScope})
+     */
+    public PolicyResult mutate(MutableCopy copy, Predicate<ImageSite> scope) {
+        return apply(visitor -> PodSpecs.visit(copy, visitor), scope);
+    }
+
+    private PolicyResult apply(Consumer<Consumer<ImageSite>> sites, Predicate<ImageSite> scope) {
         List<Change> changes = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        PodSpecs.visit(kind, object, site -> {
+        sites.accept(site -> {
             if (!scope.test(site)) {
                 return;
             }

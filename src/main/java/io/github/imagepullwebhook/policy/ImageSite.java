@@ -13,14 +13,33 @@ import io.github.imagepullwebhook.image.InvalidImageReferenceException;
 public final class ImageSite {
 
     private final SiteKind kind;
-    private final ObjectNode node;
-    private final String fieldPath;
+    private final SpecLocation location;
+    private final int index;
+    /** Where writes go; {@code null} to write into {@link #node} itself. */
+    private final MutableCopy copy;
+    private ObjectNode node;
+    /** True once {@link #node} is the copy's own node (or the copy is not in use). */
+    private boolean writable;
+    private String fieldPath;
     private ImageReference reference;
     private String parseError;
     private boolean parsed;
 
+    /** A site of a visited object: field path and pointer are built only when asked for. */
+    ImageSite(SiteKind kind, ObjectNode node, SpecLocation location, int index, MutableCopy copy) {
+        this.kind = kind;
+        this.location = location;
+        this.index = index;
+        this.copy = copy;
+        this.node = copy == null ? node : copy.read(this, node);
+    }
+
+    /** A free-standing site (tests): writes go into {@code node}. */
     ImageSite(SiteKind kind, ObjectNode node, String fieldPath) {
         this.kind = kind;
+        this.location = null;
+        this.index = -1;
+        this.copy = null;
         this.node = node;
         this.fieldPath = fieldPath;
     }
@@ -31,17 +50,26 @@ public final class ImageSite {
 
     /** Kubernetes-style path of the container or image source, e.g. {@code spec.initContainers[0]}. */
     public String fieldPath() {
+        if (fieldPath == null) {
+            fieldPath = location.path() + "." + kind.listField() + "[" + index + "]"
+                    + (kind == SiteKind.IMAGE_VOLUME ? ".image" : "");
+        }
         return fieldPath;
+    }
+
+    /** JSON pointer of the site's node in the object, e.g. {@code /spec/containers/1}. */
+    String pointer() {
+        return location.pointer() + "/" + kind.listField() + "/" + index + (kind == SiteKind.IMAGE_VOLUME ? "/image" : "");
     }
 
     /** Path of the pull-policy field, e.g. {@code spec.containers[1].imagePullPolicy}. */
     public String policyPath() {
-        return fieldPath + "." + kind.policyField();
+        return fieldPath() + "." + kind.policyField();
     }
 
     /** Path of the image field, e.g. {@code spec.containers[1].image}. */
     public String imagePath() {
-        return fieldPath + "." + kind.imageField();
+        return fieldPath() + "." + kind.imageField();
     }
 
     /** The image string as written, or {@code null} when the field is absent or not a string. */
@@ -57,12 +85,21 @@ public final class ImageSite {
     }
 
     public void setPullPolicy(String policy) {
-        node.put(kind.policyField(), policy);
+        writable().put(kind.policyField(), policy);
     }
 
     public void setImage(String image) {
-        node.put(kind.imageField(), image);
+        writable().put(kind.imageField(), image);
         parsed = false;
+    }
+
+    /** The node to write: the copy's (made at the first write) when visiting a {@link MutableCopy}. */
+    private ObjectNode writable() {
+        if (copy != null && !writable) {
+            node = copy.write(pointer(), node);
+            writable = true;
+        }
+        return node;
     }
 
     /** The parsed image, or {@code null} when absent or unparsable (see {@link #parseError()}). */

@@ -4,6 +4,8 @@ import io.github.imagepullwebhook.tls.ServingPair;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.KeyCertOptions;
+import java.io.IOException;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -44,27 +46,44 @@ final class CertificateFiles {
                 .compose(cert -> vertx.fileSystem().readFile(keyFile).map(key -> new Pem(cert, key)));
     }
 
-    /** Reads the files once (failing start if they are unreadable) and remembers them. */
-    Future<Pem> load() {
-        return read().onSuccess(pem -> current = pem);
+    /**
+     * Reads the files once and remembers them; fails start, naming the files, if they are
+     * unreadable or the key does not belong to the certificate.
+     */
+    Future<KeyCertOptions> load() {
+        return read().compose(pem -> keyCert(pem)
+                .onSuccess(options -> current = pem)
+                .recover(e -> Future.failedFuture(new IllegalArgumentException("server.tls certFile " + certFile
+                        + " / keyFile " + keyFile + ": " + e.getMessage(), e))));
     }
 
     /** Checks every {@code millis}; when the contents change, calls {@code apply} on every server. */
-    void watch(long millis, Function<Pem, List<Future<Boolean>>> apply) {
+    void watch(long millis, Function<KeyCertOptions, List<Future<Boolean>>> apply) {
         timer = vertx.setPeriodic(millis, id -> read().onSuccess(pem -> {
             if (pem.sameAs(current)) {
                 return;
             }
-            if (!ServingPair.matches(pem.cert().toString(), pem.key().toString())) {
-                LOG.info("certificate and key in {} / {} do not match (yet): keeping the ones in use", certFile, keyFile);
-                return;
-            }
-            Future.all(apply.apply(pem)).onSuccess(done -> {
-                current = pem;
-                LOG.info("serving certificate reloaded from {}", certFile);
-            }).onFailure(e -> LOG.warn("new certificate in {} not usable yet, keeping the old one: {}", certFile,
-                    e.getMessage()));
+            keyCert(pem).onFailure(e -> LOG.info("certificate and key in {} / {} not usable (yet): keeping the ones in use: {}",
+                    certFile, keyFile, e.getMessage())).onSuccess(options -> Future.all(apply.apply(options)).onSuccess(done -> {
+                        current = pem;
+                        LOG.info("serving certificate reloaded from {}", certFile);
+                    }).onFailure(e -> LOG.warn("new certificate in {} not usable yet, keeping the old one: {}", certFile,
+                            e.getMessage())));
         }).onFailure(e -> LOG.warn("cannot read certificate files {} / {}: {}", certFile, keyFile, e.getMessage())));
+    }
+
+    /**
+     * The pair, parsed, proven to belong together, and made into key managers, on a worker
+     * thread: signing is CPU work the event loop should not wait for.
+     */
+    private Future<KeyCertOptions> keyCert(Pem pem) {
+        return vertx.executeBlocking(() -> {
+            ServingPair pair = ServingPair.parse(pem.cert().toString(), pem.key().toString());
+            if (!pair.matches()) {
+                throw new IOException("the key does not belong to the certificate");
+            }
+            return KeyCertOptions.wrap(pair.keyManagers());
+        }, false);
     }
 
     void stop() {

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.KeyCertOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,8 +64,8 @@ public final class WebhookServer {
         // the same negative number, so each WebhookServer takes a number of its own.
         int port = config.server().port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : config.server().port();
         Future<String> verticles = certificates.load()
-                .compose(pem -> vertx.deployVerticle(() -> {
-                    WebhookVerticle verticle = new WebhookVerticle(config, port, service, metrics, readiness, pem);
+                .compose(keyCert -> vertx.deployVerticle(() -> {
+                    WebhookVerticle verticle = new WebhookVerticle(config, port, service, metrics, readiness, keyCert);
                     this.verticles.add(verticle);
                     return verticle;
                 }, new DeploymentOptions().setInstances(instances)))
@@ -78,9 +79,9 @@ public final class WebhookServer {
                 });
     }
 
-    private List<Future<Boolean>> updateCertificates(CertificateFiles.Pem pem) {
+    private List<Future<Boolean>> updateCertificates(KeyCertOptions keyCert) {
         List<Future<Boolean>> updates = new ArrayList<>();
-        verticles.forEach(v -> updates.add(v.updateCertificate(pem)));
+        verticles.forEach(v -> updates.add(v.updateCertificate(keyCert)));
         return updates;
     }
 

@@ -16,7 +16,7 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -47,18 +47,18 @@ final class WebhookVerticle extends VerticleBase {
     private final AdmissionService service;
     private final WebhookMetrics metrics;
     private final Readiness readiness;
-    private final CertificateFiles.Pem pem;
+    private final KeyCertOptions keyCert;
     private HttpServer server;
     private SlowClients slowClients;
 
     WebhookVerticle(WebhookConfig config, int port, AdmissionService service, WebhookMetrics metrics,
-                    Readiness readiness, CertificateFiles.Pem pem) {
+                    Readiness readiness, KeyCertOptions keyCert) {
         this.config = config;
         this.port = port;
         this.service = service;
         this.metrics = metrics;
         this.readiness = readiness;
-        this.pem = pem;
+        this.keyCert = keyCert;
     }
 
     @Override
@@ -66,7 +66,7 @@ final class WebhookVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions()
                 .setSsl(true)
                 .setUseAlpn(true)
-                .setKeyCertOptions(keyCert(pem))
+                .setKeyCertOptions(keyCert)
                 .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
                 .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
                 .setHttp2ConnectionWindowSize(HTTP2_WINDOW)
@@ -91,15 +91,11 @@ final class WebhookVerticle extends VerticleBase {
         return server.shutdown(millis, TimeUnit.MILLISECONDS);
     }
 
-    Future<Boolean> updateCertificate(CertificateFiles.Pem newPem) {
+    Future<Boolean> updateCertificate(KeyCertOptions newKeyCert) {
         return server.updateSSLOptions(new ServerSSLOptions()
-                .setKeyCertOptions(keyCert(newPem))
+                .setKeyCertOptions(newKeyCert)
                 .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
                 .setUseAlpn(true), true);
-    }
-
-    private static PemKeyCertOptions keyCert(CertificateFiles.Pem pem) {
-        return new PemKeyCertOptions().setCertValue(pem.cert()).setKeyValue(pem.key());
     }
 
     private Router router() {

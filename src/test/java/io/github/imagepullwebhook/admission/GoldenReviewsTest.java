@@ -88,10 +88,11 @@ class GoldenReviewsTest {
     }
 
     /**
-     * The served patch diffs only the copied site nodes; for every fixture it must equal the
+     * The served patch diffs only the written site nodes; for every fixture it must equal the
      * diff of the whole trees, operation for operation (in another order: sites are diffed in
-     * visiting order, whole trees in field order; the operations touch distinct paths), and the request's own tree
-     * must come out of the rules untouched.
+     * the order they were first written, whole trees in field order; the operations touch
+     * distinct paths), both after the rules alone and once every site has been written, and
+     * the request's own tree must come out untouched.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
@@ -102,14 +103,19 @@ class GoldenReviewsTest {
         }
         GroupKind kind = new GroupKind(request.path("kind").path("group").asText(), request.path("kind").path("kind").asText());
         JsonNode before = object.deepCopy();
-        MutableCopy copy = PodSpecs.copyForMutation(kind, object);
-        new ImagePolicy(new Rules(true, true)).mutate(kind, copy.root(), site -> true);
-        copy.sites().forEach(site -> site.copy().put(site.copy().has("reference") ? "reference" : "image", "changed:1"));
+        MutableCopy copy = new MutableCopy(kind, object);
+        new ImagePolicy(new Rules(true, true)).mutate(copy, site -> true);
+        assertSameDiff(object, copy);
 
+        PodSpecs.visit(copy, site -> site.setImage("changed:1"));
+        assertSameDiff(object, copy);
         assertThat(object).as("request tree").isEqualTo(before);
-        assertThat(operations(PatchDiff.diff(copy))).hasSize(PatchDiff.diff(copy).size())
-                .isEqualTo(operations(PatchDiff.diff(object, copy.root())));
         assertThat(PodSpecs.sites(kind, object)).hasSize(copy.sites().size());
+    }
+
+    private static void assertSameDiff(ObjectNode object, MutableCopy copy) {
+        JsonNode wholeTree = PatchDiff.diff(object, copy.root());
+        assertThat(operations(PatchDiff.diff(copy))).hasSize(wholeTree.size()).isEqualTo(operations(wholeTree));
     }
 
     /** Applying the patch changes image fields and nothing else, unknown fields included. */

@@ -316,6 +316,23 @@ class WebhookServerTest {
 
     /** A server of its own, so that rotating its certificate cannot disturb the other tests. */
     @Test
+    void refusesToStartWithAKeyThatIsNotTheCertificates(@TempDir Path dir) throws Exception {
+        GeneratedCertificates one = GeneratedCertificates.create(dir.resolve("one"), List.of("localhost"));
+        GeneratedCertificates other = GeneratedCertificates.create(dir.resolve("other"), List.of("localhost"));
+        java.nio.file.Files.copy(other.keyFile(), one.keyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThatThrownBy(() -> start(vertx, config(one, 0)))
+                .hasMessageContaining("server.tls certFile " + one.certFile())
+                .hasMessageContaining("the key does not belong to the certificate")
+                .hasMessageNotContaining("PRIVATE KEY");
+        java.nio.file.Files.writeString(one.keyFile(), "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> start(vertx, config(one, 0)))
+                .hasMessageContaining("keyFile " + one.keyFile() + ": the key file is not a PEM private key")
+                .hasMessageNotContaining("bm90IGEga2V5");
+        assertServerStillServes();
+    }
+
+    @Test
     void reloadsRotatedCertificatesWithoutDroppingConnections(@TempDir Path dir) throws Exception {
         GeneratedCertificates first = GeneratedCertificates.create(dir, GeneratedCertificates.serviceNames("w", "ns"));
         WebhookServer own = start(vertx, config(first, 0));
