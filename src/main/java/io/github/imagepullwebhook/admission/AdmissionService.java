@@ -39,12 +39,23 @@ public final class AdmissionService {
      * An encoded answer with the labels metrics and logs need.
      *
      * @param httpStatus 200 for every review response; 400/500 otherwise
-     * @param body       the JSON body
+     * @param encoded    the JSON body, as sent
      * @param reason     why
      * @param kind       the reviewed kind, or empty when unknown
      * @param operation  the reviewed operation, or empty when unknown
      */
-    public record Answer(int httpStatus, ObjectNode body, Reason reason, String kind, String operation) {
+    public record Answer(int httpStatus, byte[] encoded, Reason reason, String kind, String operation) {
+
+        private static final ObjectMapper READER = new ObjectMapper();
+
+        /** The body as a tree, for readers that are not on the hot path (the CLI, tests). */
+        public ObjectNode body() {
+            try {
+                return (ObjectNode) READER.readTree(encoded);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // we wrote it: it parses
+            }
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionService.class);
@@ -186,10 +197,11 @@ public final class AdmissionService {
             notes.addAll(failures);
         }
         PolicyResult combined = new PolicyResult(changes, notes);
-        List<String> warnings = Warnings.of(combined);
+        Warnings summary = Warnings.of(combined);
+        List<String> warnings = summary.lines();
         Reason reason = failures.isEmpty() ? (combined.changed() ? Reason.PATCHED : Reason.NO_CHANGE)
                 : Reason.RESOLUTION_FAILED_ALLOWED;
-        Map<String, String> audit = combined.changed() || !failures.isEmpty() ? Warnings.audit(reason, combined) : Map.of();
+        Map<String, String> audit = combined.changed() || !failures.isEmpty() ? summary.audit(reason) : Map.of();
         if (!failures.isEmpty()) {
             audit.put("pinning-failed", Warnings.bounded(String.join("; ", failures)));
         }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Turns a policy result into what people read: kubectl warnings and audit annotations.
@@ -20,13 +19,27 @@ final class Warnings {
     static final int MAX_WARNINGS = 10;
     static final int MAX_AUDIT_VALUE = 4096;
 
-    private Warnings() {
+    private final PolicyResult result;
+    /** "set to Always (why)" → its changes, in visiting order; warnings and audit share it. */
+    private final Map<String, List<Change>> groups = new LinkedHashMap<>(4);
+
+    private Warnings(PolicyResult result) {
+        this.result = result;
+        for (Change change : result.changes()) {
+            groups.computeIfAbsent("set to " + change.newValue() + " (" + change.why() + ")", k -> new ArrayList<>(4))
+                    .add(change);
+        }
     }
 
-    static List<String> of(PolicyResult result) {
-        List<String> warnings = new ArrayList<>();
+    static Warnings of(PolicyResult result) {
+        return new Warnings(result);
+    }
+
+    /** The warnings kubectl prints: the policy's notes, then one folded line per group of changes. */
+    List<String> lines() {
+        List<String> warnings = new ArrayList<>(result.warnings().size() + groups.size());
         result.warnings().forEach(w -> warnings.add(cut(PREFIX + w)));
-        grouped(result.changes()).forEach((key, fields) -> warnings.add(foldFields(key, fields)));
+        groups.forEach((what, changes) -> warnings.add(foldFields(what, changes)));
         if (warnings.size() > MAX_WARNINGS) {
             int dropped = warnings.size() - MAX_WARNINGS + 1;
             List<String> kept = new ArrayList<>(warnings.subList(0, MAX_WARNINGS - 1));
@@ -36,10 +49,27 @@ final class Warnings {
         return warnings;
     }
 
-    static Map<String, String> audit(Reason reason, PolicyResult result) {
-        Map<String, String> audit = new LinkedHashMap<>();
+    /**
+     * The audit annotations: the reason, and every change with the value it replaced, grouped
+     * as the warnings are ({@code spec.containers[0].imagePullPolicy (was Never) set to Always
+     * (why)}), bounded.
+     */
+    Map<String, String> audit(Reason reason) {
+        Map<String, String> audit = new LinkedHashMap<>(4);
         audit.put("reason", reason.name());
-        audit.put("changes", bounded(result.changes().stream().map(Change::describe).collect(Collectors.joining("; "))));
+        StringBuilder changes = new StringBuilder(256);
+        groups.forEach((what, group) -> {
+            changes.append(changes.isEmpty() ? "" : "; ");
+            for (int i = 0; i < group.size() && changes.length() <= MAX_AUDIT_VALUE; i++) {
+                Change change = group.get(i);
+                changes.append(i == 0 ? "" : ", ").append(change.field());
+                if (!change.oldValue().isEmpty()) {
+                    changes.append(" (was ").append(change.oldValue()).append(')');
+                }
+            }
+            changes.append(' ').append(what);
+        });
+        audit.put("changes", bounded(changes.toString()));
         return audit;
     }
 
@@ -48,29 +78,19 @@ final class Warnings {
         return value.length() <= MAX_AUDIT_VALUE ? value : value.substring(0, MAX_AUDIT_VALUE) + "...";
     }
 
-    /** "set to Always (why)" → the fields it was done to, in visiting order. */
-    private static Map<String, List<String>> grouped(List<Change> changes) {
-        Map<String, List<String>> groups = new LinkedHashMap<>();
-        for (Change change : changes) {
-            groups.computeIfAbsent("set to " + change.newValue() + " (" + change.why() + ")", k -> new ArrayList<>())
-                    .add(change.field());
-        }
-        return groups;
-    }
-
-    private static String foldFields(String what, List<String> fields) {
-        StringBuilder line = new StringBuilder(PREFIX);
+    private static String foldFields(String what, List<Change> changes) {
+        StringBuilder line = new StringBuilder(MAX_WARNING).append(PREFIX);
         int shown = 0;
-        for (String field : fields) {
-            String next = (shown == 0 ? "" : ", ") + field;
-            if (line.length() + next.length() + what.length() + 16 > MAX_WARNING) {
+        for (Change change : changes) {
+            int next = (shown == 0 ? 0 : 2) + change.field().length();
+            if (line.length() + next + what.length() + 16 > MAX_WARNING) {
                 break;
             }
-            line.append(next);
+            line.append(shown == 0 ? "" : ", ").append(change.field());
             shown++;
         }
-        if (shown < fields.size()) {
-            line.append(" and ").append(fields.size() - shown).append(" more");
+        if (shown < changes.size()) {
+            line.append(" and ").append(changes.size() - shown).append(" more");
         }
         return cut(line.append(' ').append(what).toString());
     }

@@ -11,9 +11,4 @@ package io.github.imagepullwebhook.policy;
  * @param why      a short human explanation
  */
 public record Change(String field, String oldValue, String newValue, String rule, String why) {
-
-    /** One line for a warning or a log: {@code spec.containers[0].imagePullPolicy: Always (why)}. */
-    public String describe() {
-        return field + ": " + (oldValue.isEmpty() ? "" : oldValue + " -> ") + newValue + " (" + why + ")";
-    }
 }

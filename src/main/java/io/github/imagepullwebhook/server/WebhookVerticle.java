@@ -1,9 +1,5 @@
 package io.github.imagepullwebhook.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.imagepullwebhook.admission.AdmissionService;
 import io.github.imagepullwebhook.admission.AdmissionService.Answer;
 import io.github.imagepullwebhook.admission.AdmissionService.Mode;
@@ -40,7 +36,6 @@ final class WebhookVerticle extends VerticleBase {
     private static final int HTTP2_WINDOW = 1024 * 1024;
     private static final String JSON = "application/json";
     private static final String DEADLINE = "image-pull-webhook.deadline";
-    private static final ObjectWriter WRITER = new ObjectMapper().writer();
 
     private final WebhookConfig config;
     private final int port;
@@ -173,25 +168,18 @@ final class WebhookVerticle extends VerticleBase {
             Answer result = done.succeeded() ? done.result()
                     : service.badRequest(500, "internal error in image-pull-webhook");
             metrics.record(profileName, mode.name().toLowerCase(Locale.ROOT), result, System.nanoTime() - started);
-            write(ctx, result.httpStatus(), result.body());
+            write(ctx, result.httpStatus(), result.encoded());
         });
     }
 
     private void fail(RoutingContext ctx, int status, String type, String message) {
         metrics.error(type);
-        write(ctx, status, service.badRequest(status, message).body());
+        write(ctx, status, service.badRequest(status, message).encoded());
     }
 
-    private static void write(RoutingContext ctx, int status, JsonNode body) {
+    private static void write(RoutingContext ctx, int status, byte[] bytes) {
         if (ctx.response().ended()) {
             return;
-        }
-        byte[] bytes;
-        try {
-            bytes = WRITER.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            bytes = "{\"kind\":\"Status\",\"code\":500,\"message\":\"cannot encode answer\"}".getBytes();
-            status = 500;
         }
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(bytes));
     }

@@ -1,0 +1,57 @@
+package io.github.imagepullwebhook.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.imagepullwebhook.policy.Change;
+import io.github.imagepullwebhook.policy.PolicyResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What people read: warnings folded per value and reason, audit annotations with old values, both bounded. */
+class WarningsTest {
+
+    private static final String FORCED = "images are always pulled in this namespace";
+
+    @Test
+    void foldsChangesWithTheSameValueAndReasonAndAuditsWhatTheyReplaced() {
+        PolicyResult result = new PolicyResult(List.of(
+                new Change("spec.initContainers[0].imagePullPolicy", "Never", "Always", "alwaysPull", FORCED),
+                new Change("spec.containers[0].imagePullPolicy", "", "IfNotPresent", "defaultPullPolicy", "default"),
+                new Change("spec.containers[1].imagePullPolicy", "IfNotPresent", "Always", "alwaysPull", FORCED)),
+                List.of("spec.containers[2].image is missing"));
+
+        Warnings summary = Warnings.of(result);
+
+        assertThat(summary.lines()).containsExactly(
+                "image-pull-webhook: spec.containers[2].image is missing",
+                "image-pull-webhook: spec.initContainers[0].imagePullPolicy, spec.containers[1].imagePullPolicy set to "
+                        + "Always (" + FORCED + ")",
+                "image-pull-webhook: spec.containers[0].imagePullPolicy set to IfNotPresent (default)");
+        assertThat(summary.audit(Reason.PATCHED)).containsExactly(
+                org.assertj.core.api.Assertions.entry("reason", "PATCHED"),
+                org.assertj.core.api.Assertions.entry("changes", "spec.initContainers[0].imagePullPolicy (was Never), "
+                        + "spec.containers[1].imagePullPolicy (was IfNotPresent) set to Always (" + FORCED + "); "
+                        + "spec.containers[0].imagePullPolicy set to IfNotPresent (default)"));
+    }
+
+    @Test
+    void manyChangesStayWithinKubernetesLimits() {
+        List<Change> changes = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            changes.add(new Change("spec.containers[" + i + "].imagePullPolicy", "Never", "Always", "alwaysPull", FORCED));
+            notes.add("spec.initContainers[" + i + "].image is missing");
+        }
+
+        Warnings summary = Warnings.of(new PolicyResult(changes, notes));
+
+        assertThat(summary.lines()).hasSize(Warnings.MAX_WARNINGS).allSatisfy(line ->
+                assertThat(line.length()).isLessThanOrEqualTo(Warnings.MAX_WARNING));
+        assertThat(summary.lines().get(Warnings.MAX_WARNINGS - 1)).isEqualTo("image-pull-webhook: 492 more warnings not shown");
+        assertThat(summary.audit(Reason.PATCHED).get("changes")).hasSizeLessThanOrEqualTo(Warnings.MAX_AUDIT_VALUE + 3)
+                .startsWith("spec.containers[0].imagePullPolicy (was Never), spec.containers[1]");
+        List<String> folded = Warnings.of(new PolicyResult(changes, List.of())).lines();
+        assertThat(folded).singleElement().asString().contains(" more set to Always (");
+    }
+}
