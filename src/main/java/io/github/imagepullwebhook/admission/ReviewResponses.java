@@ -3,6 +3,7 @@ package io.github.imagepullwebhook.admission;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +29,7 @@ public final class ReviewResponses {
     public byte[] review(Review review, Verdict verdict) {
         // Encoded before the answer's generator opens: a second generator inside the first finds
         // the thread's recycled buffers taken and allocates its own (16 KiB per review, measured).
-        byte[] patch = verdict.patch() == null ? null : encode(json -> mapper.writeTree(json, verdict.patch()));
+        byte[] patch = verdict.patch() == null ? null : encode(json -> writePatch(json, verdict.patch()));
         return encode(json -> {
             json.writeStartObject();
             json.writeStringField("apiVersion", review.apiVersion());
@@ -81,6 +82,28 @@ public final class ReviewResponses {
             json.writeStringField("message", message);
             json.writeEndObject();
         });
+    }
+
+    /**
+     * The patch's operations field by field: their values are strings (a rule writes nothing
+     * else), which the generator writes directly; going through the mapper for a two-operation
+     * array set up a serializer provider per review.
+     */
+    private void writePatch(JsonGenerator json, JsonNode patch) throws IOException {
+        json.writeStartArray();
+        for (JsonNode operation : patch) {
+            json.writeStartObject();
+            for (Map.Entry<String, JsonNode> field : operation.properties()) {
+                json.writeFieldName(field.getKey());
+                if (field.getValue().isTextual()) {
+                    json.writeString(field.getValue().textValue());
+                } else {
+                    mapper.writeTree(json, field.getValue());
+                }
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     private interface Body {

@@ -1,0 +1,66 @@
+package io.github.imagepullwebhook.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.github.imagepullwebhook.policy.GroupKind;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The answer as the apiserver reads it: every part of the verdict, in the request's version, the patch intact. */
+class ReviewResponsesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ReviewResponses responses = new ReviewResponses(JSON);
+    private final Review review = new Review(ReviewDecoder.V1BETA1, "u-1", new GroupKind("", "Pod"), "", "CREATE",
+            "ns", "p", null, null);
+
+    @Test
+    void aPatchedAnswerCarriesThePatchExactlyAndEverythingPeopleRead() throws Exception {
+        ArrayNode patch = (ArrayNode) JSON.readTree("""
+                [{"op":"replace","path":"/spec/containers/0/imagePullPolicy","value":"Always"},
+                 {"op":"add","path":"/spec/x~1y","value":{"n":1,"list":[true,null,"é\\u0000"]}},
+                 {"op":"remove","path":"/spec/z"}]""");
+        Verdict verdict = Verdict.patched(patch, List.of("image-pull-webhook: \"quoted\"\nline"),
+                Map.of("reason", "PATCHED"));
+
+        JsonNode answer = JSON.readTree(responses.review(review, verdict));
+
+        assertThat(answer.path("apiVersion").asText()).isEqualTo(ReviewDecoder.V1BETA1);
+        assertThat(answer.path("kind").asText()).isEqualTo("AdmissionReview");
+        JsonNode response = answer.path("response");
+        assertThat(response.path("uid").asText()).isEqualTo("u-1");
+        assertThat(response.path("allowed").asBoolean()).isTrue();
+        assertThat(response.path("patchType").asText()).isEqualTo("JSONPatch");
+        assertThat(JSON.readTree(Base64.getDecoder().decode(response.path("patch").asText()))).isEqualTo(patch);
+        assertThat(response.path("warnings").get(0).asText()).isEqualTo("image-pull-webhook: \"quoted\"\nline");
+        assertThat(response.path("auditAnnotations").path("reason").asText()).isEqualTo("PATCHED");
+        assertThat(response.has("status")).isFalse();
+    }
+
+    @Test
+    void aDenialCarriesAStatusAndNoPatch() throws Exception {
+        JsonNode response = JSON.readTree(responses.review(review,
+                Verdict.denied(Reason.DENIED_PULL_POLICY, 403, "images must always be pulled"))).path("response");
+
+        assertThat(response.path("allowed").asBoolean()).isFalse();
+        assertThat(response.has("patch")).isFalse();
+        assertThat(response.path("status").path("code").asInt()).isEqualTo(403);
+        assertThat(response.path("status").path("reason").asText()).isEqualTo("Forbidden");
+        assertThat(response.path("status").path("message").asText()).isEqualTo("images must always be pulled");
+    }
+
+    @Test
+    void httpErrorsAreKubernetesStatusBodies() throws Exception {
+        JsonNode status = JSON.readTree(responses.status(413, "too large"));
+
+        assertThat(status.path("kind").asText()).isEqualTo("Status");
+        assertThat(status.path("status").asText()).isEqualTo("Failure");
+        assertThat(status.path("code").asInt()).isEqualTo(413);
+        assertThat(status.path("message").asText()).isEqualTo("too large");
+    }
+}
