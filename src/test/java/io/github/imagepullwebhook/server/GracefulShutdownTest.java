@@ -89,6 +89,10 @@ class GracefulShutdownTest {
      * Shutdown under load: six clients keep sending reviews over HTTP/2 and HTTP/1.1 while the
      * server stops. Every review the server answered reached its client — the count the server
      * recorded equals the 200s the clients received — and stop completes.
+     *
+     * <p>The HTTP/2 clients are Vert.x's: the JDK 17 client fails every open stream when a GOAWAY
+     * arrives, even those the GOAWAY lets the server finish (JDK-8335181), so it loses answers
+     * the server did send; the apiserver's Go client, like Vert.x's, reads them.
      */
     @Test
     void underLoadEveryAnsweredReviewReachesItsClient() throws Exception {
@@ -103,12 +107,12 @@ class GracefulShutdownTest {
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.ExecutorService load = java.util.concurrent.Executors.newFixedThreadPool(6);
         for (int i = 0; i < 6; i++) {
-            HttpClient client = WebhookServerTest.client(i % 2 == 0 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1,
-                    files.caFile());
+            java.util.concurrent.Callable<Integer> send = i % 2 == 0 ? http2Sender(files.caFile(), server.port())
+                    : http11Sender(files.caFile(), uri);
             load.submit(() -> {
                 while (running.get()) {
                     try {
-                        if (WebhookServerTest.send(client, uri).statusCode() == 200) {
+                        if (send.call() == 200) {
                             received.incrementAndGet();
                         }
                     } catch (Exception refusedOrClosed) {
@@ -118,7 +122,10 @@ class GracefulShutdownTest {
                 return null;
             });
         }
-        Thread.sleep(1_000);
+        long loaded = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (received.get() < 200 && System.nanoTime() < loaded) { // under load, whatever the JIT's state
+            Thread.sleep(10);
+        }
         server.stop().await(20, TimeUnit.SECONDS);
         running.set(false);
         load.shutdown();
@@ -127,5 +134,24 @@ class GracefulShutdownTest {
                 .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
         assertThat(received.get()).as("reviews received by the clients").isGreaterThan(100);
         assertThat(answered).as("reviews the server answered").isEqualTo(received.get());
+    }
+
+    private static java.util.concurrent.Callable<Integer> http11Sender(Path ca, URI uri) throws Exception {
+        HttpClient client = WebhookServerTest.client(HttpClient.Version.HTTP_1_1, ca);
+        return () -> WebhookServerTest.send(client, uri).statusCode();
+    }
+
+    private java.util.concurrent.Callable<Integer> http2Sender(Path ca, int port) {
+        io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setSsl(true).setUseAlpn(true)
+                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(ca.toString())));
+        io.vertx.core.http.RequestOptions request = new io.vertx.core.http.RequestOptions()
+                .setMethod(io.vertx.core.http.HttpMethod.POST).setHost("localhost").setPort(port).setURI("/mutate")
+                .putHeader("Content-Type", "application/json").setTimeout(5_000);
+        String body = Reviews.pod("nginx");
+        return () -> client.request(request)
+                .compose(sent -> sent.send(body))
+                .compose(response -> response.body().map(ignored -> response.statusCode()))
+                .await(10, TimeUnit.SECONDS);
     }
 }
