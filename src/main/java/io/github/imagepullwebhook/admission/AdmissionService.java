@@ -2,7 +2,6 @@ package io.github.imagepullwebhook.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imagepullwebhook.policy.Change;
 import io.github.imagepullwebhook.policy.DigestPinner;
