@@ -18,9 +18,10 @@ public final class ImageSite {
     /** Where writes go; {@code null} to write into {@link #node} itself. */
     private final MutableCopy copy;
     private ObjectNode node;
-    /** True once {@link #node} is the copy's own node (or the copy is not in use). */
+    /** True once {@link #node} is the copy's own node; unused without a copy. */
     private boolean writable;
     private String fieldPath;
+    private String pointer;
     private ImageReference reference;
     private String parseError;
     private boolean parsed;
@@ -59,7 +60,11 @@ public final class ImageSite {
 
     /** JSON pointer of the site's node in the object, e.g. {@code /spec/containers/1}. */
     String pointer() {
-        return location.pointer() + "/" + kind.listField() + "/" + index + (kind == SiteKind.IMAGE_VOLUME ? "/image" : "");
+        if (pointer == null) {
+            pointer = location.pointer() + "/" + kind.listField() + "/" + index
+                    + (kind == SiteKind.IMAGE_VOLUME ? "/image" : "");
+        }
+        return pointer;
     }
 
     /** Path of the pull-policy field, e.g. {@code spec.containers[1].imagePullPolicy}. */

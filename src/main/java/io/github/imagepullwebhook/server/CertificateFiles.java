@@ -59,17 +59,27 @@ final class CertificateFiles {
 
     /** Checks every {@code millis}; when the contents change, calls {@code apply} on every server. */
     void watch(long millis, Function<KeyCertOptions, List<Future<Boolean>>> apply) {
-        timer = vertx.setPeriodic(millis, id -> read().onSuccess(pem -> {
-            if (pem.sameAs(current)) {
-                return;
-            }
-            keyCert(pem).onFailure(e -> LOG.info("certificate and key in {} / {} not usable (yet): keeping the ones in use: {}",
-                    certFile, keyFile, e.getMessage())).onSuccess(options -> Future.all(apply.apply(options)).onSuccess(done -> {
-                        current = pem;
-                        LOG.info("serving certificate reloaded from {}", certFile);
-                    }).onFailure(e -> LOG.warn("new certificate in {} not usable yet, keeping the old one: {}", certFile,
-                            e.getMessage())));
-        }).onFailure(e -> LOG.warn("cannot read certificate files {} / {}: {}", certFile, keyFile, e.getMessage())));
+        timer = vertx.setPeriodic(millis, id -> read()
+                .onSuccess(pem -> {
+                    if (!pem.sameAs(current)) {
+                        reload(pem, apply);
+                    }
+                })
+                .onFailure(e -> LOG.warn("cannot read certificate files {} / {}: {}", certFile, keyFile, e.getMessage())));
+    }
+
+    /** Serves changed contents once they are a proven pair; until then the pair in use stays. */
+    private void reload(Pem pem, Function<KeyCertOptions, List<Future<Boolean>>> apply) {
+        keyCert(pem)
+                .onFailure(e -> LOG.info("certificate and key in {} / {} not usable (yet): keeping the ones in use: {}",
+                        certFile, keyFile, e.getMessage()))
+                .onSuccess(options -> Future.all(apply.apply(options))
+                        .onSuccess(done -> {
+                            current = pem;
+                            LOG.info("serving certificate reloaded from {}", certFile);
+                        })
+                        .onFailure(e -> LOG.warn("new certificate in {} not usable yet, keeping the old one: {}",
+                                certFile, e.getMessage())));
     }
 
     /**

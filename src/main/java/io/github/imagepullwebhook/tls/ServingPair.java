@@ -57,15 +57,6 @@ public final class ServingPair {
         return new ServingPair(parseChain(certificatesPem), parseKey(keyPem));
     }
 
-    /** True when both parse and the key signs what the certificate's public key verifies. */
-    public static boolean matches(String certificatesPem, String keyPem) {
-        try {
-            return parse(certificatesPem, keyPem).matches();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** True when the key signs what the first certificate's public key verifies. */
     public boolean matches() {
         String algorithm = switch (key.getAlgorithm()) {

@@ -16,11 +16,13 @@ class ServingPairTest {
         CertificateAuthority.ServingCertificate one = ca.issue(List.of("localhost"), Duration.ofDays(1));
         CertificateAuthority.ServingCertificate other = ca.issue(List.of("localhost"), Duration.ofDays(1));
 
-        assertThat(ServingPair.matches(one.certificatePem(), one.keyPem())).isTrue();
-        assertThat(ServingPair.matches(one.certificatePem(), other.keyPem())).isFalse();
-        assertThat(ServingPair.matches(ca.certificatePem(), ca.keyPem())).isTrue();
-        assertThat(ServingPair.matches(one.certificatePem(), one.keyPem().substring(0, 40))).isFalse();
-        assertThat(ServingPair.matches("not a certificate", one.keyPem())).isFalse();
+        assertThat(ServingPair.parse(one.certificatePem(), one.keyPem()).matches()).isTrue();
+        assertThat(ServingPair.parse(one.certificatePem(), other.keyPem()).matches()).isFalse();
+        assertThat(ServingPair.parse(ca.certificatePem(), ca.keyPem()).matches()).isTrue();
+        assertThatThrownBy(() -> ServingPair.parse(one.certificatePem(), one.keyPem().substring(0, 40)))
+                .isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> ServingPair.parse("not a certificate", one.keyPem()))
+                .isInstanceOf(java.io.IOException.class);
     }
 
     @Test
