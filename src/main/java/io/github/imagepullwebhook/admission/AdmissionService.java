@@ -176,26 +176,12 @@ public final class AdmissionService {
 
     /** Applies what pinning found, then diffs; pinning failures follow {@code registry.onError}. */
     private Verdict finish(MutableCopy copy, PolicyResult result, Pinning.Outcome pins) {
-        List<Change> changes = new ArrayList<>(result.changes());
-        List<String> notes = new ArrayList<>(result.warnings());
         List<String> failures = new ArrayList<>();
-        if (pins != null) {
-            notes.addAll(pins.warnings());
-            for (Pinning.Result pin : pins.results()) {
-                if (pin.digest() != null) {
-                    DigestPinner.apply(pin.candidate(), pin.digest(), changes);
-                } else {
-                    failures.add(pin.candidate().site().imagePath() + " " + Pinning.quote(pin.candidate())
-                            + " was not pinned: " + pin.failure());
-                }
-            }
-            if (!failures.isEmpty() && pinning.denyOnError()) {
-                return Verdict.denied(Reason.RESOLUTION_FAILED_DENIED, 503, "image-pull-webhook could not pin "
-                        + "every image (registry.onError: deny): " + String.join("; ", failures));
-            }
-            notes.addAll(failures);
+        PolicyResult combined = pins == null ? result : withPins(result, pins, failures);
+        if (!failures.isEmpty() && pinning.denyOnError()) {
+            return Verdict.denied(Reason.RESOLUTION_FAILED_DENIED, 503, "image-pull-webhook could not pin "
+                    + "every image (registry.onError: deny): " + String.join("; ", failures));
         }
-        PolicyResult combined = new PolicyResult(changes, notes);
         Warnings summary = Warnings.of(combined);
         List<String> warnings = summary.lines();
         Reason reason = failures.isEmpty() ? (combined.changed() ? Reason.PATCHED : Reason.NO_CHANGE)
@@ -210,6 +196,23 @@ public final class AdmissionService {
         return new Verdict(reason, true, PatchDiff.diff(copy), warnings, audit, 200, null);
     }
 
+    /** The rules' result with each found digest applied as a change; each pin that failed goes to {@code failures}. */
+    private static PolicyResult withPins(PolicyResult result, Pinning.Outcome pins, List<String> failures) {
+        List<Change> changes = new ArrayList<>(result.changes());
+        List<String> notes = new ArrayList<>(result.warnings());
+        notes.addAll(pins.warnings());
+        for (Pinning.Result pin : pins.results()) {
+            if (pin.digest() != null) {
+                DigestPinner.apply(pin.candidate(), pin.digest(), changes);
+            } else {
+                failures.add(pin.candidate().site().imagePath() + " " + Pinning.quote(pin.candidate())
+                        + " was not pinned: " + pin.failure());
+            }
+        }
+        notes.addAll(failures);
+        return new PolicyResult(changes, notes);
+    }
+
     private Verdict validate(Review review, ImagePolicy policy, Predicate<ImageSite> scope) {
         List<String> violations = policy.violations(review.kind(), (ObjectNode) review.object(), scope);
         if (violations.isEmpty()) {
@@ -222,7 +225,7 @@ public final class AdmissionService {
 
     private static void log(Review review, Verdict verdict) {
         if (LOG.isDebugEnabled()) {
-            JsonNode patch = verdict.patch();
+            Patch patch = verdict.patch();
             LOG.debug("{} {} {}/{} uid={}: {}{}", review.operation(), review.describe(), review.namespace(),
                     review.subResource(), review.uid(), verdict.reason(), patch == null ? "" : " " + patch);
         }

@@ -2,12 +2,13 @@ package io.github.imagepullwebhook.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.github.imagepullwebhook.policy.MutableCopy;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,12 +46,12 @@ public final class PatchDiff {
      *
      * @throws IllegalStateException when the diff touches a field no rule may change
      */
-    public static ArrayNode diff(MutableCopy copy) {
-        ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+    public static Patch diff(MutableCopy copy) {
+        List<Patch.Operation> operations = new ArrayList<>(4);
         for (MutableCopy.CopiedSite site : copy.sites()) {
-            diffFields(site, patch);
+            diffFields(site, operations);
         }
-        return checked(patch);
+        return new Patch(operations);
     }
 
     /**
@@ -59,29 +60,34 @@ public final class PatchDiff {
      * by field is their whole diff, and a general tree diff would only rediscover that.
      * Children are shared instances unless a site replaced them, so most compare by identity.
      */
-    private static void diffFields(MutableCopy.CopiedSite site, ArrayNode patch) {
+    private static void diffFields(MutableCopy.CopiedSite site, List<Patch.Operation> operations) {
         ObjectNode before = site.original();
         ObjectNode after = site.copy();
         for (Map.Entry<String, JsonNode> field : after.properties()) {
             JsonNode old = before.get(field.getKey());
             if (old == null) {
-                patch.add(operation("add", site.pointer(), field.getKey()).set("value", field.getValue()));
+                operations.add(operation("add", site.pointer(), field));
             } else if (old != field.getValue() && !old.equals(field.getValue())) {
-                patch.add(operation("replace", site.pointer(), field.getKey()).set("value", field.getValue()));
+                operations.add(operation("replace", site.pointer(), field));
             }
         }
         for (Map.Entry<String, JsonNode> field : before.properties()) {
-            if (!after.has(field.getKey())) {
-                patch.add(operation("remove", site.pointer(), field.getKey())); // no rule removes: checked() refuses it
+            if (!after.has(field.getKey())) { // no rule removes
+                throw refused("remove", site.pointer() + "/" + field.getKey());
             }
         }
     }
 
-    private static ObjectNode operation(String op, String pointer, String field) {
-        ObjectNode operation = JsonNodeFactory.instance.objectNode();
-        operation.put("op", op);
-        operation.put("path", pointer + "/" + field.replace("~", "~0").replace("/", "~1"));
-        return operation;
+    private static Patch.Operation operation(String op, String pointer, Map.Entry<String, JsonNode> field) {
+        String path = pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
+        if (!MUTABLE_FIELDS.contains(field.getKey()) || !field.getValue().isTextual()) {
+            throw refused(op, path);
+        }
+        return new Patch.Operation(op, path, field.getValue().textValue());
+    }
+
+    private static IllegalStateException refused(String op, String path) {
+        return new IllegalStateException("refusing a patch that would " + op + " " + path);
     }
 
     private static ArrayNode checked(ArrayNode patch) {
@@ -89,8 +95,7 @@ public final class PatchDiff {
             String path = operation.path("path").asText();
             String field = path.substring(path.lastIndexOf('/') + 1);
             if (!OPERATIONS.contains(operation.path("op").asText()) || !MUTABLE_FIELDS.contains(field)) {
-                throw new IllegalStateException("refusing a patch that would " + operation.path("op").asText()
-                        + " " + path);
+                throw refused(operation.path("op").asText(), path);
             }
         }
         return patch;

@@ -3,7 +3,6 @@ package io.github.imagepullwebhook.admission;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,9 +26,7 @@ public final class ReviewResponses {
      * the work.
      */
     public byte[] review(Review review, Verdict verdict) {
-        // Encoded before the answer's generator opens: a second generator inside the first finds
-        // the thread's recycled buffers taken and allocates its own (16 KiB per review, measured).
-        byte[] patch = verdict.patch() == null ? null : encode(json -> writePatch(json, verdict.patch()));
+        byte[] patch = verdict.patch() == null ? null : verdict.patch().toJson();
         return encode(json -> {
             json.writeStartObject();
             json.writeStringField("apiVersion", review.apiVersion());
@@ -84,41 +81,22 @@ public final class ReviewResponses {
         });
     }
 
-    /**
-     * The patch's operations field by field: their values are strings (a rule writes nothing
-     * else), which the generator writes directly; going through the mapper for a two-operation
-     * array set up a serializer provider per review.
-     */
-    private void writePatch(JsonGenerator json, JsonNode patch) throws IOException {
-        json.writeStartArray();
-        for (JsonNode operation : patch) {
-            json.writeStartObject();
-            for (Map.Entry<String, JsonNode> field : operation.properties()) {
-                json.writeFieldName(field.getKey());
-                if (field.getValue().isTextual()) {
-                    json.writeString(field.getValue().textValue());
-                } else {
-                    mapper.writeTree(json, field.getValue());
-                }
-            }
-            json.writeEndObject();
-        }
-        json.writeEndArray();
-    }
-
     private interface Body {
         void write(JsonGenerator json) throws IOException;
     }
 
     private byte[] encode(Body body) {
         JsonFactory factory = mapper.getFactory();
-        try (ByteArrayBuilder out = new ByteArrayBuilder(factory._getBufferRecycler())) {
+        ByteArrayBuilder out = new ByteArrayBuilder(factory._getBufferRecycler());
+        try {
             try (JsonGenerator json = factory.createGenerator(out)) {
                 body.write(json);
             }
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode an answer", e); // strings into memory always encode
+        } finally {
+            out.release(); // its close() does not: without this each answer allocated a fresh 2 KB block
         }
     }
 }

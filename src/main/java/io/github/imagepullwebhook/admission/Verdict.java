@@ -1,6 +1,5 @@
 package io.github.imagepullwebhook.admission;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +14,7 @@ import java.util.Map;
  * @param code             HTTP-style status code for a denial
  * @param message          human-readable reason for a denial
  */
-public record Verdict(Reason reason, boolean allowed, ArrayNode patch, List<String> warnings,
+public record Verdict(Reason reason, boolean allowed, Patch patch, List<String> warnings,
                       Map<String, String> auditAnnotations, int code, String message) {
 
     public static Verdict allowed(Reason reason) {
@@ -26,7 +25,7 @@ public record Verdict(Reason reason, boolean allowed, ArrayNode patch, List<Stri
         return new Verdict(reason, true, null, warnings, audit, 200, null);
     }
 
-    public static Verdict patched(ArrayNode patch, List<String> warnings, Map<String, String> audit) {
+    public static Verdict patched(Patch patch, List<String> warnings, Map<String, String> audit) {
         return new Verdict(Reason.PATCHED, true, patch, warnings, audit, 200, null);
     }
 

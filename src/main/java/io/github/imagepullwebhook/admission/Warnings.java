@@ -20,14 +20,20 @@ final class Warnings {
     static final int MAX_AUDIT_VALUE = 4096;
 
     private final PolicyResult result;
-    /** "set to Always (why)" → its changes, in visiting order; warnings and audit share it. */
-    private final Map<String, List<Change>> groups = new LinkedHashMap<>(4);
+    /** What a group of changes did: "set to Always (why)". */
+    private record Outcome(String newValue, String why) {
+        String text() {
+            return "set to " + newValue + " (" + why + ")";
+        }
+    }
+
+    /** Outcome → its changes, in visiting order; warnings and audit share it. */
+    private final Map<Outcome, List<Change>> groups = new LinkedHashMap<>(4);
 
     private Warnings(PolicyResult result) {
         this.result = result;
         for (Change change : result.changes()) {
-            groups.computeIfAbsent("set to " + change.newValue() + " (" + change.why() + ")", k -> new ArrayList<>(4))
-                    .add(change);
+            groups.computeIfAbsent(new Outcome(change.newValue(), change.why()), k -> new ArrayList<>(4)).add(change);
         }
     }
 
@@ -39,7 +45,7 @@ final class Warnings {
     List<String> lines() {
         List<String> warnings = new ArrayList<>(result.warnings().size() + groups.size());
         result.warnings().forEach(w -> warnings.add(cut(PREFIX + w)));
-        groups.forEach((what, changes) -> warnings.add(foldFields(what, changes)));
+        groups.forEach((what, changes) -> warnings.add(foldFields(what.text(), changes)));
         if (warnings.size() > MAX_WARNINGS) {
             int dropped = warnings.size() - MAX_WARNINGS + 1;
             List<String> kept = new ArrayList<>(warnings.subList(0, MAX_WARNINGS - 1));
@@ -67,7 +73,7 @@ final class Warnings {
                     changes.append(" (was ").append(change.oldValue()).append(')');
                 }
             }
-            changes.append(' ').append(what);
+            changes.append(' ').append(what.text());
         });
         audit.put("changes", bounded(changes.toString()));
         return audit;

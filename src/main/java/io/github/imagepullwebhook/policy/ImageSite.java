@@ -13,24 +13,20 @@ import io.github.imagepullwebhook.image.InvalidImageReferenceException;
 public final class ImageSite {
 
     private final SiteKind kind;
-    private final SpecLocation location;
-    private final int index;
+    private final SpecLocation.SitePaths paths;
     /** Where writes go; {@code null} to write into {@link #node} itself. */
     private final MutableCopy copy;
     private ObjectNode node;
     /** True once {@link #node} is the copy's own node; unused without a copy. */
     private boolean writable;
-    private String fieldPath;
-    private String pointer;
     private ImageReference reference;
     private String parseError;
     private boolean parsed;
 
-    /** A site of a visited object: field path and pointer are built only when asked for. */
+    /** A site of a visited object, the {@code index}th of its list under {@code location}. */
     ImageSite(SiteKind kind, ObjectNode node, SpecLocation location, int index, MutableCopy copy) {
         this.kind = kind;
-        this.location = location;
-        this.index = index;
+        this.paths = location.site(kind, index);
         this.copy = copy;
         this.node = copy == null ? node : copy.read(this, node);
     }
@@ -38,11 +34,9 @@ public final class ImageSite {
     /** A free-standing site (tests): writes go into {@code node}. */
     ImageSite(SiteKind kind, ObjectNode node, String fieldPath) {
         this.kind = kind;
-        this.location = null;
-        this.index = -1;
+        this.paths = SpecLocation.SitePaths.of(fieldPath, null, kind);
         this.copy = null;
         this.node = node;
-        this.fieldPath = fieldPath;
     }
 
     public SiteKind kind() {
@@ -51,30 +45,22 @@ public final class ImageSite {
 
     /** Kubernetes-style path of the container or image source, e.g. {@code spec.initContainers[0]}. */
     public String fieldPath() {
-        if (fieldPath == null) {
-            fieldPath = location.path() + "." + kind.listField() + "[" + index + "]"
-                    + (kind == SiteKind.IMAGE_VOLUME ? ".image" : "");
-        }
-        return fieldPath;
+        return paths.fieldPath();
     }
 
     /** JSON pointer of the site's node in the object, e.g. {@code /spec/containers/1}. */
     String pointer() {
-        if (pointer == null) {
-            pointer = location.pointer() + "/" + kind.listField() + "/" + index
-                    + (kind == SiteKind.IMAGE_VOLUME ? "/image" : "");
-        }
-        return pointer;
+        return paths.pointer();
     }
 
     /** Path of the pull-policy field, e.g. {@code spec.containers[1].imagePullPolicy}. */
     public String policyPath() {
-        return fieldPath() + "." + kind.policyField();
+        return paths.policyPath();
     }
 
     /** Path of the image field, e.g. {@code spec.containers[1].image}. */
     public String imagePath() {
-        return fieldPath() + "." + kind.imageField();
+        return paths.imagePath();
     }
 
     /** The image string as written, or {@code null} when the field is absent or not a string. */

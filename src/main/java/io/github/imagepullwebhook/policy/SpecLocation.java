@@ -5,14 +5,54 @@ import com.fasterxml.jackson.core.JsonPointer;
 /**
  * Where a kind keeps its pod spec, in the two spellings the webhook needs: the dotted field
  * path messages use ({@code spec.template.spec}, as Kubernetes writes field paths) and the JSON
- * pointer patches use ({@code /spec/template/spec}).
+ * pointer patches use ({@code /spec/template/spec}). It also hands out the paths of the image
+ * sites under it: every review names the same few sites, so the paths of the first
+ * {@value #CACHED_INDEXES} entries of each list are built once here instead of on every review.
  *
  * @param path    dotted field path
  * @param pointer the same path as a JSON pointer
+ * @param cached  by site kind, then index: the sites' paths built ahead
  */
-record SpecLocation(String path, JsonPointer pointer) {
+record SpecLocation(String path, JsonPointer pointer, SitePaths[][] cached) {
+
+    /** Pods rarely have more containers than this; sites beyond it build their paths when asked. */
+    static final int CACHED_INDEXES = 16;
+
+    /**
+     * The paths of one site.
+     *
+     * @param fieldPath  the site's node, e.g. {@code spec.containers[1]}
+     * @param pointer    the site's node as a JSON pointer, e.g. {@code /spec/containers/1}
+     * @param policyPath its pull-policy field, e.g. {@code spec.containers[1].imagePullPolicy}
+     * @param imagePath  its image field, e.g. {@code spec.containers[1].image}
+     */
+    record SitePaths(String fieldPath, String pointer, String policyPath, String imagePath) {
+
+        static SitePaths of(String fieldPath, String pointer, SiteKind kind) {
+            return new SitePaths(fieldPath, pointer, fieldPath + "." + kind.policyField(),
+                    fieldPath + "." + kind.imageField());
+        }
+    }
 
     static SpecLocation of(String path) {
-        return new SpecLocation(path, JsonPointer.compile("/" + path.replace('.', '/')));
+        JsonPointer pointer = JsonPointer.compile("/" + path.replace('.', '/'));
+        SitePaths[][] cached = new SitePaths[SiteKind.values().length][CACHED_INDEXES];
+        for (SiteKind kind : SiteKind.values()) {
+            for (int i = 0; i < CACHED_INDEXES; i++) {
+                cached[kind.ordinal()][i] = build(path, pointer, kind, i);
+            }
+        }
+        return new SpecLocation(path, pointer, cached);
+    }
+
+    /** The paths of the {@code index}th site of {@code kind}'s list. */
+    SitePaths site(SiteKind kind, int index) {
+        return index < CACHED_INDEXES ? cached[kind.ordinal()][index] : build(path, pointer, kind, index);
+    }
+
+    private static SitePaths build(String path, JsonPointer pointer, SiteKind kind, int index) {
+        String volumeImage = kind == SiteKind.IMAGE_VOLUME ? "image" : null;
+        return SitePaths.of(path + "." + kind.listField() + "[" + index + "]" + (volumeImage == null ? "" : "." + volumeImage),
+                pointer + "/" + kind.listField() + "/" + index + (volumeImage == null ? "" : "/" + volumeImage), kind);
     }
 }

@@ -1,10 +1,10 @@
 package io.github.imagepullwebhook.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.github.imagepullwebhook.policy.GroupKind;
 import java.util.Base64;
 import java.util.List;
@@ -21,10 +21,9 @@ class ReviewResponsesTest {
 
     @Test
     void aPatchedAnswerCarriesThePatchExactlyAndEverythingPeopleRead() throws Exception {
-        ArrayNode patch = (ArrayNode) JSON.readTree("""
-                [{"op":"replace","path":"/spec/containers/0/imagePullPolicy","value":"Always"},
-                 {"op":"add","path":"/spec/x~1y","value":{"n":1,"list":[true,null,"é\\u0000"]}},
-                 {"op":"remove","path":"/spec/z"}]""");
+        Patch patch = new Patch(List.of(
+                new Patch.Operation("replace", "/spec/containers/0/imagePullPolicy", "Always"),
+                new Patch.Operation("add", "/spec/initContainers/0/x~1\"y\\", "é\u0000\n\"quoted\"\u2028")));
         Verdict verdict = Verdict.patched(patch, List.of("image-pull-webhook: \"quoted\"\nline"),
                 Map.of("reason", "PATCHED"));
 
@@ -36,10 +35,25 @@ class ReviewResponsesTest {
         assertThat(response.path("uid").asText()).isEqualTo("u-1");
         assertThat(response.path("allowed").asBoolean()).isTrue();
         assertThat(response.path("patchType").asText()).isEqualTo("JSONPatch");
-        assertThat(JSON.readTree(Base64.getDecoder().decode(response.path("patch").asText()))).isEqualTo(patch);
+        JsonNode decoded = JSON.readTree(Base64.getDecoder().decode(response.path("patch").asText()));
+        assertThat(decoded).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            Patch.Operation sent = patch.operations().get(i);
+            assertThat(decoded.get(i).path("op").asText()).isEqualTo(sent.op());
+            assertThat(decoded.get(i).path("path").asText()).isEqualTo(sent.path());
+            assertThat(decoded.get(i).path("value").asText()).isEqualTo(sent.value());
+            assertThat(decoded.get(i).size()).isEqualTo(3);
+        }
         assertThat(response.path("warnings").get(0).asText()).isEqualTo("image-pull-webhook: \"quoted\"\nline");
         assertThat(response.path("auditAnnotations").path("reason").asText()).isEqualTo("PATCHED");
         assertThat(response.has("status")).isFalse();
+    }
+
+    @Test
+    void aPatchCannotHoldAnOperationTheWebhookNeverSends() {
+        assertThatThrownBy(() -> new Patch.Operation("remove", "/spec/containers/0/imagePullPolicy", ""))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("remove /spec/containers/0/imagePullPolicy");
+        assertThatThrownBy(() -> new Patch.Operation("move", "/spec", "")).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

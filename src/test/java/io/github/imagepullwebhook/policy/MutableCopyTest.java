@@ -1,10 +1,13 @@
 package io.github.imagepullwebhook.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imagepullwebhook.admission.Patch;
+import io.github.imagepullwebhook.admission.PatchDiff;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,33 @@ class MutableCopyTest {
         assertThat(containers.get(1).get("env")).isSameAs(deployment.at("/spec/template/spec/containers/1/env"));
         assertThat(root.get("metadata")).isSameAs(deployment.get("metadata"));
         assertThat(root.at("/spec/template/spec")).isNotSameAs(deployment.at("/spec/template/spec"));
+    }
+
+    /** The patch's guard: a copy that differs anywhere but in a string image field is a bug, refused. */
+    @Test
+    void thePatchRefusesAnyWriteButAStringToAnImageField() {
+        String container = "/spec/template/spec/containers/0";
+        ObjectNode node = (ObjectNode) deployment.at(container);
+
+        MutableCopy policyWritten = new MutableCopy(DEPLOYMENT, deployment);
+        policyWritten.write(container, node).put("imagePullPolicy", "Never");
+        assertThat(PatchDiff.diff(policyWritten).operations()).containsExactly(
+                new Patch.Operation("replace", container + "/imagePullPolicy", "Never"));
+
+        MutableCopy otherField = new MutableCopy(DEPLOYMENT, deployment);
+        otherField.write(container, node).put("command", "sh");
+        assertThatThrownBy(() -> PatchDiff.diff(otherField)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("refusing a patch that would add " + container + "/command");
+
+        MutableCopy notAString = new MutableCopy(DEPLOYMENT, deployment);
+        notAString.write(container, node).put("image", 7);
+        assertThatThrownBy(() -> PatchDiff.diff(notAString)).hasMessage("refusing a patch that would replace "
+                + container + "/image");
+
+        MutableCopy removed = new MutableCopy(DEPLOYMENT, deployment);
+        removed.write(container, node).remove("env");
+        assertThatThrownBy(() -> PatchDiff.diff(removed)).hasMessage("refusing a patch that would remove "
+                + container + "/env");
     }
 
     @Test
