@@ -7,11 +7,12 @@ import com.fasterxml.jackson.core.JsonPointer;
  * path messages use ({@code spec.template.spec}, as Kubernetes writes field paths) and the JSON
  * pointer patches use ({@code /spec/template/spec}). It also hands out the paths of the image
  * sites under it: every review names the same few sites, so the paths of the first
- * {@value #CACHED_INDEXES} entries of each list are built once here instead of on every review.
+ * {@value #CACHED_INDEXES} entries of each list are built once here (at first use) instead of on
+ * every review.
  *
  * @param path    dotted field path
  * @param pointer the same path as a JSON pointer
- * @param cached  by site kind, then index: the sites' paths built ahead
+ * @param cached  by site kind, then index: the sites' paths, each built at its first use
  */
 record SpecLocation(String path, JsonPointer pointer, SitePaths[][] cached) {
 
@@ -35,19 +36,25 @@ record SpecLocation(String path, JsonPointer pointer, SitePaths[][] cached) {
     }
 
     static SpecLocation of(String path) {
-        JsonPointer pointer = JsonPointer.compile("/" + path.replace('.', '/'));
-        SitePaths[][] cached = new SitePaths[SiteKind.values().length][CACHED_INDEXES];
-        for (SiteKind kind : SiteKind.values()) {
-            for (int i = 0; i < CACHED_INDEXES; i++) {
-                cached[kind.ordinal()][i] = build(path, pointer, kind, i);
-            }
-        }
-        return new SpecLocation(path, pointer, cached);
+        return new SpecLocation(path, JsonPointer.compile("/" + path.replace('.', '/')),
+                new SitePaths[SiteKind.values().length][CACHED_INDEXES]);
     }
 
-    /** The paths of the {@code index}th site of {@code kind}'s list. */
+    /**
+     * The paths of the {@code index}th site of {@code kind}'s list. Filled on first use rather
+     * than at class initialisation, which is on the way to readiness. Two threads may both build
+     * an entry; either result is the same immutable record.
+     */
     SitePaths site(SiteKind kind, int index) {
-        return index < CACHED_INDEXES ? cached[kind.ordinal()][index] : build(path, pointer, kind, index);
+        if (index >= CACHED_INDEXES) {
+            return build(path, pointer, kind, index);
+        }
+        SitePaths paths = cached[kind.ordinal()][index];
+        if (paths == null) {
+            paths = build(path, pointer, kind, index);
+            cached[kind.ordinal()][index] = paths;
+        }
+        return paths;
     }
 
     private static SitePaths build(String path, JsonPointer pointer, SiteKind kind, int index) {
