@@ -20,20 +20,38 @@ final class Warnings {
     static final int MAX_AUDIT_VALUE = 4096;
 
     private final PolicyResult result;
-    /** What a group of changes did: "set to Always (why)". */
+
+    /** What a group of changes did; equal for changes to fold into one line. */
     private record Outcome(String newValue, String why) {
-        String text() {
-            return "set to " + newValue + " (" + why + ")";
-        }
     }
 
-    /** Outcome → its changes, in visiting order; warnings and audit share it. */
-    private final Map<Outcome, List<Change>> groups = new LinkedHashMap<>(4);
+    /**
+     * Changes with one outcome, and its words: "set to Always (why)".
+     *
+     * @param text    the outcome in words, built once for warnings and audit
+     * @param changes in visiting order
+     */
+    private record Group(String text, List<Change> changes) {
+    }
+
+    /**
+     * By outcome, in visiting order; warnings and audit share it. Plain loops and lookups rather
+     * than {@code forEach}/{@code computeIfAbsent} with lambdas: in the server those JDK methods
+     * are called from everywhere, so the lambdas behind them do not get inlined (a paired server
+     * run measured these texts at 6.6 µs per review against 1.5 µs in process).
+     */
+    private final Map<Outcome, Group> groups = new LinkedHashMap<>(4);
 
     private Warnings(PolicyResult result) {
         this.result = result;
         for (Change change : result.changes()) {
-            groups.computeIfAbsent(new Outcome(change.newValue(), change.why()), k -> new ArrayList<>(4)).add(change);
+            Outcome outcome = new Outcome(change.newValue(), change.why());
+            Group group = groups.get(outcome);
+            if (group == null) {
+                group = new Group("set to " + change.newValue() + " (" + change.why() + ")", new ArrayList<>(4));
+                groups.put(outcome, group);
+            }
+            group.changes().add(change);
         }
     }
 
@@ -44,8 +62,12 @@ final class Warnings {
     /** The warnings kubectl prints: the policy's notes, then one folded line per group of changes. */
     List<String> lines() {
         List<String> warnings = new ArrayList<>(result.warnings().size() + groups.size());
-        result.warnings().forEach(w -> warnings.add(cut(PREFIX + w)));
-        groups.forEach((what, changes) -> warnings.add(foldFields(what.text(), changes)));
+        for (String warning : result.warnings()) {
+            warnings.add(cut(PREFIX + warning));
+        }
+        for (Group group : groups.values()) {
+            warnings.add(foldFields(group.text(), group.changes()));
+        }
         if (warnings.size() > MAX_WARNINGS) {
             int dropped = warnings.size() - MAX_WARNINGS + 1;
             List<String> kept = new ArrayList<>(warnings.subList(0, MAX_WARNINGS - 1));
@@ -64,17 +86,18 @@ final class Warnings {
         Map<String, String> audit = new LinkedHashMap<>(4);
         audit.put("reason", reason.name());
         StringBuilder changes = new StringBuilder(256);
-        groups.forEach((what, group) -> {
+        for (Group group : groups.values()) {
             changes.append(changes.isEmpty() ? "" : "; ");
-            for (int i = 0; i < group.size() && changes.length() <= MAX_AUDIT_VALUE; i++) {
-                Change change = group.get(i);
+            List<Change> folded = group.changes();
+            for (int i = 0; i < folded.size() && changes.length() <= MAX_AUDIT_VALUE; i++) {
+                Change change = folded.get(i);
                 changes.append(i == 0 ? "" : ", ").append(change.field());
                 if (!change.oldValue().isEmpty()) {
                     changes.append(" (was ").append(change.oldValue()).append(')');
                 }
             }
-            changes.append(' ').append(what.text());
-        });
+            changes.append(' ').append(group.text());
+        }
         audit.put("changes", bounded(changes.toString()));
         return audit;
     }

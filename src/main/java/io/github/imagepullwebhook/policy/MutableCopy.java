@@ -65,7 +65,12 @@ public final class MutableCopy {
 
     /** The node a site at {@code pointer} writes, copied from {@code node} at the first write. */
     ObjectNode write(String pointer, ObjectNode node) {
-        return copies.computeIfAbsent(pointer, p -> new CopiedSite(p, node, shallowCopy(node))).copy();
+        CopiedSite copied = copies.get(pointer);
+        if (copied == null) {
+            copied = new CopiedSite(pointer, node, shallowCopy(node));
+            copies.put(pointer, copied);
+        }
+        return copied.copy();
     }
 
     /**

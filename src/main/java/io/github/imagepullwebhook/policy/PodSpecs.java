@@ -36,6 +36,8 @@ public final class PodSpecs {
             Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> SpecLocation.of(e.getValue())));
 
     private static final GroupKind POD = new GroupKind("", "Pod");
+    /** In visiting order; {@code values()} would copy the array on every review. */
+    private static final List<SiteKind> SITE_KINDS = List.of(SiteKind.values());
 
     private PodSpecs() {
     }
@@ -78,12 +80,14 @@ public final class PodSpecs {
     }
 
     private static void visit(GroupKind kind, JsonNode root, MutableCopy copy, Consumer<ImageSite> visitor) {
-        spec(kind, root).ifPresent(spec -> {
-            SpecLocation location = SPEC_LOCATIONS.get(kind);
-            for (SiteKind siteKind : SiteKind.values()) {
-                visitList(spec, location, siteKind, copy, visitor);
-            }
-        });
+        Optional<ObjectNode> spec = spec(kind, root);
+        if (spec.isEmpty()) {
+            return;
+        }
+        SpecLocation location = SPEC_LOCATIONS.get(kind);
+        for (SiteKind siteKind : SITE_KINDS) {
+            visitList(spec.get(), location, siteKind, copy, visitor);
+        }
     }
 
     /** The pod spec of {@code root}, when the kind has one and the object holds it as an object. */
