@@ -15,7 +15,8 @@ import java.util.Set;
  */
 public record Patch(List<Operation> operations) {
 
-    private static final Set<String> OPERATIONS = Set.of("add", "replace");
+    /** The only operations a patch may hold; the manifests' whole-tree diff is held to them too. */
+    static final Set<String> OPERATIONS = Set.of("add", "replace");
 
     /**
      * One operation.
@@ -28,7 +29,7 @@ public record Patch(List<Operation> operations) {
 
         public Operation {
             if (!OPERATIONS.contains(op)) {
-                throw new IllegalStateException("refusing a patch that would " + op + " " + path);
+                throw refused(op, path);
             }
         }
     }
@@ -37,8 +38,9 @@ public record Patch(List<Operation> operations) {
         operations = List.copyOf(operations);
     }
 
-    public boolean isEmpty() {
-        return operations.isEmpty();
+    /** How an operation the webhook must never send is refused, wherever it is found. */
+    static IllegalStateException refused(String op, String path) {
+        return new IllegalStateException("refusing a patch that would " + op + " " + path);
     }
 
     /**

@@ -22,7 +22,6 @@ public final class PatchDiff {
 
     /** The only fields a patch may ever touch; anything else is a bug and is refused. */
     private static final Set<String> MUTABLE_FIELDS = Set.of("imagePullPolicy", "pullPolicy", "image", "reference");
-    private static final Set<String> OPERATIONS = Set.of("add", "replace");
     private static final EnumSet<DiffFlags> FLAGS =
             EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION, DiffFlags.OMIT_VALUE_ON_REMOVE);
 
@@ -73,7 +72,7 @@ public final class PatchDiff {
         }
         for (Map.Entry<String, JsonNode> field : before.properties()) {
             if (!after.has(field.getKey())) { // no rule removes
-                throw refused("remove", site.pointer() + "/" + field.getKey());
+                throw Patch.refused("remove", site.pointer() + "/" + field.getKey());
             }
         }
     }
@@ -81,21 +80,17 @@ public final class PatchDiff {
     private static Patch.Operation operation(String op, String pointer, Map.Entry<String, JsonNode> field) {
         String path = pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
         if (!MUTABLE_FIELDS.contains(field.getKey()) || !field.getValue().isTextual()) {
-            throw refused(op, path);
+            throw Patch.refused(op, path);
         }
         return new Patch.Operation(op, path, field.getValue().textValue());
-    }
-
-    private static IllegalStateException refused(String op, String path) {
-        return new IllegalStateException("refusing a patch that would " + op + " " + path);
     }
 
     private static ArrayNode checked(ArrayNode patch) {
         for (JsonNode operation : patch) {
             String path = operation.path("path").asText();
             String field = path.substring(path.lastIndexOf('/') + 1);
-            if (!OPERATIONS.contains(operation.path("op").asText()) || !MUTABLE_FIELDS.contains(field)) {
-                throw refused(operation.path("op").asText(), path);
+            if (!Patch.OPERATIONS.contains(operation.path("op").asText()) || !MUTABLE_FIELDS.contains(field)) {
+                throw Patch.refused(operation.path("op").asText(), path);
             }
         }
         return patch;

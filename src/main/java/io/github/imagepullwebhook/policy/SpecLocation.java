@@ -47,19 +47,19 @@ record SpecLocation(String path, JsonPointer pointer, SitePaths[][] cached) {
      */
     SitePaths site(SiteKind kind, int index) {
         if (index >= CACHED_INDEXES) {
-            return build(path, pointer, kind, index);
+            return build(kind, index);
         }
         SitePaths paths = cached[kind.ordinal()][index];
         if (paths == null) {
-            paths = build(path, pointer, kind, index);
+            paths = build(kind, index);
             cached[kind.ordinal()][index] = paths;
         }
         return paths;
     }
 
-    private static SitePaths build(String path, JsonPointer pointer, SiteKind kind, int index) {
-        String volumeImage = kind == SiteKind.IMAGE_VOLUME ? "image" : null;
-        return SitePaths.of(path + "." + kind.listField() + "[" + index + "]" + (volumeImage == null ? "" : "." + volumeImage),
-                pointer + "/" + kind.listField() + "/" + index + (volumeImage == null ? "" : "/" + volumeImage), kind);
+    private SitePaths build(SiteKind kind, int index) {
+        boolean volume = kind == SiteKind.IMAGE_VOLUME; // the site is the volume's image source
+        return SitePaths.of(path + "." + kind.listField() + "[" + index + "]" + (volume ? ".image" : ""),
+                pointer + "/" + kind.listField() + "/" + index + (volume ? "/image" : ""), kind);
     }
 }
