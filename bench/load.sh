@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Loads the real server over loopback with real AdmissionReview bodies and prints requests/s and
 # latency percentiles for a profile with every rule off and one with both rules on, side by side.
-#   bench/load.sh                 # 10 s per run, 3 alternating rounds per profile and protocol
-#   DURATION=30 ROUNDS=5 bench/load.sh
+#   bench/load.sh                 # 8 rounds per protocol, each 4 s of off, both and off-again
+#   DURATION=10 ROUNDS=12 bench/load.sh
 #   SPLIT_CORES=1 bench/load.sh   # server on CPU 0, load generators on CPU 1 (taskset): the two
 #                                 # profiles then get the same CPU, whatever the load generator costs
 # Needs: wrk, h2load (Debian: wrk, nghttp2-client), curl. Without SPLIT_CORES, load and server
 # share this machine's cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-4}
 PORT=18443
 BODY=${BODY:-src/test/resources/reviews/enforce-pod/request.json}
 JAR=target/image-pull-webhook.jar
@@ -69,41 +69,76 @@ warm() {
 # profile gets two passes (80 s in all) before measuring.
 for pass in 1 2; do warm off; warm both; done
 
-wrk_run() {
-  BODY="$BODY" $LOAD_CPU wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/post.lua "https://localhost:$PORT/mutate/$1" >"$work/wrk-$1.txt"
-  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$1.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$work/wrk-$1.txt"); p99=$(awk '$1=="99%" {print $2}' "$work/wrk-$1.txt")
-  errors=$(grep -E "Non-2xx|Socket errors" "$work/wrk-$1.txt" | tr '\n' ' ' || true)
-  echo "http1 $1 $rps" >>"$work/rates.txt"
-  echo "| HTTP/1.1 wrk 2 threads x 32 conns | $1 | $rps | $p50 | $p99 | ${errors:-none} |"
+# Each run appends "protocol profile requests/s p50-ms p99-ms errors" to rates.txt.
+ms() { # wrk latency (850.00us, 1.20ms, 2.01s) -> milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'
+}
+wrk_run() { # profile
+  BODY="$BODY" $LOAD_CPU wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/post.lua "https://localhost:$PORT/mutate/$1" >"$work/wrk.txt"
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+  p50=$(ms "$(awk '$1=="50%" {print $2}' "$work/wrk.txt")"); p99=$(ms "$(awk '$1=="99%" {print $2}' "$work/wrk.txt")")
+  errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {n += 1} END {print n + 0}' "$work/wrk.txt")
+  echo "http1 $1 $rps $p50 $p99 $errors" >>"$work/rates.txt"
 }
 h2_rps() { awk '/finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i-1) }' "$1"; }
 # h2load: per-request log (start µs, status, duration µs) gives the percentiles.
-h2_run() { # profile rate-per-client(optional)
-  local rate=""; [ -n "${2:-}" ] && rate="--rps=$2"
+h2_run() { # profile [rate per connection: the half-rate run]
+  local rate="" rps p50 p99 failed
+  [ -n "${2:-}" ] && rate="--rps=$2"
   rm -f "$work/h2.log"
   $LOAD_CPU h2load -c4 -m8 -D "$DURATION" $rate --log-file="$work/h2.log" -d "$BODY" -H 'content-type: application/json' \
-    "https://localhost:$PORT/mutate/$1" >"$work/h2-$1.txt"
-  rps=$(h2_rps "$work/h2-$1.txt")
-  read -r p50 p99 bad < <(awk '{ if ($2 != 200) bad++; print $3 }' "$work/h2.log" | sort -n | awk -v bad=0 '
-    { v[NR] = $1 } END { printf "%.2fms %.2fms\n", v[int(NR*0.5)]/1000, v[int(NR*0.99)]/1000 }') || true
+    "https://localhost:$PORT/mutate/$1" >"$work/h2.txt"
+  rps=$(h2_rps "$work/h2.txt")
+  read -r p50 p99 < <(awk '{ print $3 }' "$work/h2.log" | sort -n | awk '
+    { v[NR] = $1 } END { printf "%.2f %.2f\n", v[int(NR*0.5)]/1000, v[int(NR*0.99)]/1000 }')
   failed=$(awk '$2 != 200' "$work/h2.log" | wc -l)
-  [ -z "${2:-}" ] && echo "http2 $1 $rps" >>"$work/rates.txt"
-  echo "| HTTP/2 h2load 4 conns x 8 streams${2:+, $2 req/s per conn} | $1 | $rps | $p50 | $p99 | $failed failed |"
+  echo "${2:+half-}http2 $1 $rps $p50 $p99 $failed" >>"$work/rates.txt"
 }
 
-echo
-echo "| load | profile | requests/s | p50 | p99 | errors |"
-echo "|---|---|---|---|---|---|"
-# Rounds alternate the profiles, so that drift on a shared machine (seen here: +-30% between
-# back-to-back runs of one profile) does not favour either; the ratio is of the summed rates.
-for round in $(seq "${ROUNDS:-3}"); do wrk_run off; wrk_run both; done
-for round in $(seq "${ROUNDS:-3}"); do h2_run off; h2_run both; done
-max=$(h2_rps "$work/h2-both.txt" | cut -d. -f1)
+# Rounds rotate the order of the three profiles, so that neither runs first more often; on this
+# shared machine the same profile moves by +-30% from one window to the next, so each round's
+# ratio compares neighbours, and the median of those ratios is the figure. off-again is off under
+# another name: its ratio to off shows how far two identical profiles drift apart in the run.
+PROFILES=(off both off-again)
+for protocol in http1 http2; do
+  for round in $(seq "${ROUNDS:-8}"); do
+    for i in 0 1 2; do
+      profile=${PROFILES[$(( (round + i) % 3 ))]}
+      if [ "$protocol" = http1 ]; then wrk_run "$profile"; else h2_run "$profile"; fi
+    done
+  done
+done
+max=$(awk '$1 == "http2" && $2 == "both" { print int($3) }' "$work/rates.txt" | sort -n | tail -1)
 h2_run both $(( max / 2 / 4 ))
+
 echo
-awk '{ sum[$1 " " $2] += $3 } END {
-  printf "both rules / rules off, summed over the rounds: HTTP/1.1 %.1f%%, HTTP/2 %.1f%%\n",
-    100 * sum["http1 both"] / sum["http1 off"], 100 * sum["http2 both"] / sum["http2 off"] }' "$work/rates.txt"
+echo "| load | profile | requests/s, median (min-max) of ${ROUNDS:-8} rounds of ${DURATION}s | p50, median | p99, median (max) | errors |"
+echo "|---|---|---|---|---|---|"
+label() { case $1 in http1) echo "HTTP/1.1 wrk 2 threads x 32 conns";; http2) echo "HTTP/2 h2load 4 conns x 8 streams";;
+  *) echo "HTTP/2, half the maximum ($(( max / 2 )) req/s)";; esac; }
+for protocol in http1 http2 half-http2; do
+  for profile in off off-again both; do
+    awk -v pr="$protocol" -v pf="$profile" '$1 == pr && $2 == pf' "$work/rates.txt" >"$work/sel.txt"
+    [ -s "$work/sel.txt" ] || continue
+    med() { sort -n | awk '{ v[NR] = $1 } END { printf "%g", (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2 }'; }
+    rps=$(awk '{print int($3)}' "$work/sel.txt" | med); lo=$(awk '{print int($3)}' "$work/sel.txt" | sort -n | head -1)
+    hi=$(awk '{print int($3)}' "$work/sel.txt" | sort -n | tail -1)
+    p50=$(awk '{print $4}' "$work/sel.txt" | med); p99=$(awk '{print $5}' "$work/sel.txt" | med)
+    p99max=$(awk '{print $5}' "$work/sel.txt" | sort -n | tail -1); errors=$(awk '{n += $6} END {print n + 0}' "$work/sel.txt")
+    echo "| $(label "$protocol") | $profile | $rps ($lo-$hi) | ${p50} ms | ${p99} ms ($p99max) | $errors |"
+  done
+done
+echo
+# Per round: both/off and off-again/off of that round's neighbouring runs; then their median and quartiles.
+for protocol in http1 http2; do
+  for profile in both off-again; do
+    awk -v pr="$protocol" -v pf="$profile" '$1 == pr { n[$2]++; r[$2, n[$2]] = $3 }
+      END { for (i = 1; i <= n["off"]; i++) print r[pf, i] / r["off", i] }' "$work/rates.txt" | sort -n |
+      awk -v pr="$protocol" -v pf="$profile" '{ v[NR] = $1; s += $1 } END {
+        printf "%s %s / off: median %.1f%% (quartiles %.1f-%.1f%%) of %d rounds\n", pr == "http1" ? "HTTP/1.1" : "HTTP/2",
+          pf, 50 * (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]), 100 * v[int(NR / 4) + 1], 100 * v[int(3 * NR / 4)], NR }'
+  done
+done
 stop_server
 grep -i "error\|exception" "$work/server.log" | head -5 || true
