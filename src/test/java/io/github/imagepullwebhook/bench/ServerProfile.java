@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
@@ -76,9 +78,10 @@ public final class ServerProfile {
             System.out.printf("%s: %.0f requests, %.2f us of server CPU per request, %d samples%n", profile,
                     t.requests, t.cpuMicros / t.requests, t.samples);
         }
-        print("Our methods, inclusive (us per request)", a, b, a.inclusive, b.inclusive, first, second, rows,
-                m -> m.startsWith(OURS));
-        print("Leaf frames, anywhere (us per request)", a, b, a.self, b.self, first, second, rows, m -> true);
+        System.out.printf("%nOur methods, inclusive (us per request)%n");
+        print(a, b, t -> t.inclusive, rows, m -> m.startsWith(OURS) && !m.contains("$$Lambda"), first, second);
+        System.out.printf("%nLeaf frames, anywhere (us per request)%n");
+        print(a, b, t -> t.self, rows, m -> true, first, second);
     }
 
     private static List<Round> readRounds(Path file) throws IOException {
@@ -122,18 +125,17 @@ public final class ServerProfile {
         return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
     }
 
-    private static void print(String title, Tally a, Tally b, Map<String, Long> countsA, Map<String, Long> countsB,
-            String first, String second, int rows, java.util.function.Predicate<String> keep) {
-        Set<String> methods = new HashSet<>(countsA.keySet());
-        methods.addAll(countsB.keySet());
-        List<String> shown = methods.stream().filter(keep)
-                .sorted(Comparator.comparingDouble((String m) -> -Math.abs(
-                        b.microsPerRequest(countsB, m) - a.microsPerRequest(countsA, m))))
-                .limit(rows).toList();
-        System.out.printf("%n%s%n%9s %9s %9s  method%n", title, first, second, "diff");
-        for (String m : shown) {
-            double x = a.microsPerRequest(countsA, m);
-            double y = b.microsPerRequest(countsB, m);
+    /** The {@code rows} methods whose cost differs most between the two profiles. */
+    private static void print(Tally a, Tally b, Function<Tally, Map<String, Long>> counts, int rows,
+            Predicate<String> keep, String first, String second) {
+        Set<String> methods = new HashSet<>(counts.apply(a).keySet());
+        methods.addAll(counts.apply(b).keySet());
+        Comparator<String> byDifference = Comparator.comparingDouble(
+                m -> -Math.abs(b.microsPerRequest(counts.apply(b), m) - a.microsPerRequest(counts.apply(a), m)));
+        System.out.printf("%9s %9s %9s  method%n", first, second, "diff");
+        for (String m : methods.stream().filter(keep).sorted(byDifference).limit(rows).toList()) {
+            double x = a.microsPerRequest(counts.apply(a), m);
+            double y = b.microsPerRequest(counts.apply(b), m);
             System.out.printf("%9.2f %9.2f %+9.2f  %s%n", x, y, y - x, m.startsWith(OURS) ? m.substring(OURS.length()) : m);
         }
     }
