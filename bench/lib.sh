@@ -1,6 +1,7 @@
-# Shared by bench/pinning.sh and bench/soak.sh: the jar, a scratch directory cleaned up on exit,
-# a real docker-registry on loopback, images pushed through its API, AdmissionReview bodies
-# naming them, and the webhook itself. Source after setting PORT (webhook) and REG (registry).
+# Shared by bench/pinning.sh, bench/soak.sh and bench/server-profile.sh: the jar, a scratch
+# directory cleaned up on exit, a real docker-registry on loopback, images pushed through its API,
+# AdmissionReview bodies naming them, the webhook itself, and h2load's rate. Source after setting
+# PORT (webhook) and REG (registry).
 
 JAR=target/image-pull-webhook.jar
 [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
@@ -10,12 +11,16 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 # start_webhook [JVM OPTIONS...]: serve $work/config.yaml on $PORT; its pid in $server once ready.
+# SERVER_CPU, when set, prefixes the command (e.g. "taskset -c 0").
 start_webhook() {
-  java "$@" -jar "$JAR" serve -c "$work/config.yaml" --cert-dir "$work/certs" >"$work/server.log" 2>&1 &
+  ${SERVER_CPU:-} java "$@" -jar "$JAR" serve -c "$work/config.yaml" --cert-dir "$work/certs" >"$work/server.log" 2>&1 &
   server=$!
   pids+=("$server")
   until curl -sf --cacert "$work/certs/ca.crt" "https://localhost:$PORT/readyz" >/dev/null 2>&1; do sleep 0.1; done
 }
+
+# rps: requests/s from h2load's summary on standard input
+rps() { awk '/finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i-1) }'; }
 
 start_registry() {
   cat >"$work/registry.yml" <<YAML

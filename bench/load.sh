@@ -115,13 +115,13 @@ h2_run both $(( max / 2 / 4 ))
 echo
 echo "| load | profile | requests/s, median (min-max) of ${ROUNDS:-8} rounds of ${DURATION}s | p50, median | p99, median (max) | errors |"
 echo "|---|---|---|---|---|---|"
+med() { sort -n | awk '{ v[NR] = $1 } END { printf "%g", (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2 }'; }
 label() { case $1 in http1) echo "HTTP/1.1 wrk 2 threads x 32 conns";; http2) echo "HTTP/2 h2load 4 conns x 8 streams";;
   *) echo "HTTP/2, half the maximum ($(( max / 2 )) req/s)";; esac; }
 for protocol in http1 http2 half-http2; do
   for profile in off off-again both; do
     awk -v pr="$protocol" -v pf="$profile" '$1 == pr && $2 == pf' "$work/rates.txt" >"$work/sel.txt"
     [ -s "$work/sel.txt" ] || continue
-    med() { sort -n | awk '{ v[NR] = $1 } END { printf "%g", (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2 }'; }
     rps=$(awk '{print int($3)}' "$work/sel.txt" | med); lo=$(awk '{print int($3)}' "$work/sel.txt" | sort -n | head -1)
     hi=$(awk '{print int($3)}' "$work/sel.txt" | sort -n | tail -1)
     p50=$(awk '{print $4}' "$work/sel.txt" | med); p99=$(awk '{print $5}' "$work/sel.txt" | med)

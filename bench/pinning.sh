@@ -24,7 +24,6 @@ YAML
 start_webhook ${JAVA_OPTS:-}
 
 h2() { h2load -c4 -m8 -D "$1" -d "$2" -H 'content-type: application/json' "https://localhost:$PORT/mutate/$3"; }
-rps() { awk '/finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i-1) }'; }
 h2 10 "$work/review.json" nopin >/dev/null; h2 10 "$work/review.json" pin >/dev/null   # warm JIT and cache
 
 echo "| profile | requests/s (HTTP/2, 4 conns x 8 streams, ${DURATION}s) | failed |"
