@@ -2,14 +2,12 @@ package io.github.imagepullwebhook.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.github.imagepullwebhook.policy.MutableCopy;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,51 +36,37 @@ public final class PatchDiff {
     }
 
     /**
-     * The diff of a reviewed object and the rules' copy of it: the diffs of the written site
-     * nodes, each path prefixed with the site's pointer. Equal, operation for operation, to the
-     * diff of the whole trees (the copy is the original with just those nodes replaced), at a
-     * fraction of its cost — this runs on every review.
+     * The diff of a reviewed object and the rules' copy of it: for each written site, the
+     * fields whose value now differs from the original's, each path prefixed with the site's
+     * pointer. Equal, operation for operation, to the diff of the whole trees (the copy is the
+     * original with just those fields set), at a fraction of its cost — this runs on every
+     * review.
      *
      * @throws IllegalStateException when the diff touches a field no rule may change
      */
     public static Patch diff(MutableCopy copy) {
         List<Patch.Operation> operations = new ArrayList<>(4);
-        for (MutableCopy.CopiedSite site : copy.sites()) {
-            diffFields(site, operations);
+        for (MutableCopy.WrittenSite site : copy.sites()) {
+            for (int i = 0; i < site.size(); i++) {
+                diffField(site, site.field(i), site.value(i), operations);
+            }
         }
         return new Patch(operations);
     }
 
-    /**
-     * A site node's copy differs from its original only in values the site set on its own
-     * fields, and a site only ever sets a field to a string: so comparing the two objects field
-     * by field is their whole diff, and a general tree diff would only rediscover that.
-     * Children are shared instances unless a site replaced them, so most compare by identity.
-     */
-    private static void diffFields(MutableCopy.CopiedSite site, List<Patch.Operation> operations) {
-        ObjectNode before = site.original();
-        ObjectNode after = site.copy();
-        for (Map.Entry<String, JsonNode> field : after.properties()) {
-            JsonNode old = before.get(field.getKey());
-            if (old == null) {
-                operations.add(operation("add", site.pointer(), field));
-            } else if (old != field.getValue() && !old.equals(field.getValue())) {
-                operations.add(operation("replace", site.pointer(), field));
-            }
+    /** A rule may set a field back to what it was: that is no operation. */
+    private static void diffField(MutableCopy.WrittenSite site, String field, String value,
+            List<Patch.Operation> operations) {
+        JsonNode old = site.original().get(field);
+        if (old != null && old.isTextual() && old.textValue().equals(value)) {
+            return;
         }
-        for (Map.Entry<String, JsonNode> field : before.properties()) {
-            if (!after.has(field.getKey())) { // no rule removes
-                throw Patch.refused("remove", site.pointer() + "/" + field.getKey());
-            }
-        }
-    }
-
-    private static Patch.Operation operation(String op, String pointer, Map.Entry<String, JsonNode> field) {
-        String path = pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
-        if (!MUTABLE_FIELDS.contains(field.getKey()) || !field.getValue().isTextual()) {
+        String op = old == null ? "add" : "replace";
+        String path = site.pointer() + "/" + field; // a mutable field's name needs no ~ or / escape
+        if (!MUTABLE_FIELDS.contains(field)) {
             throw Patch.refused(op, path);
         }
-        return new Patch.Operation(op, path, field.getValue().textValue());
+        operations.add(new Patch.Operation(op, path, value));
     }
 
     private static ArrayNode checked(ArrayNode patch) {

@@ -29,5 +29,12 @@ public enum Reason {
     /** The body is not a usable AdmissionReview; answered with HTTP 4xx. */
     BAD_REQUEST,
     /** A bug: answered with HTTP 500 so the webhook's failurePolicy decides. */
-    INTERNAL_ERROR
+    INTERNAL_ERROR;
+
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The name as a metrics label, e.g. {@code no_change}; made once rather than per review. */
+    public String label() {
+        return label;
+    }
 }

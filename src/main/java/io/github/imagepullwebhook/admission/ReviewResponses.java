@@ -2,6 +2,7 @@ package io.github.imagepullwebhook.admission;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -13,6 +14,22 @@ import java.util.Map;
  * Kubernetes-style {@code Status} body for requests that cannot be answered as a review.
  */
 public final class ReviewResponses {
+
+    // Names and constant values written as pre-quoted UTF-8: Jackson then copies their bytes
+    // instead of checking every character for escapes, on every answer.
+    private static final SerializedString API_VERSION = new SerializedString("apiVersion");
+    private static final SerializedString V1 = new SerializedString(ReviewDecoder.V1);
+    private static final SerializedString V1BETA1 = new SerializedString(ReviewDecoder.V1BETA1);
+    private static final SerializedString KIND = new SerializedString("kind");
+    private static final SerializedString ADMISSION_REVIEW = new SerializedString("AdmissionReview");
+    private static final SerializedString RESPONSE = new SerializedString("response");
+    private static final SerializedString UID = new SerializedString("uid");
+    private static final SerializedString ALLOWED = new SerializedString("allowed");
+    private static final SerializedString PATCH_TYPE = new SerializedString("patchType");
+    private static final SerializedString JSON_PATCH = new SerializedString("JSONPatch");
+    private static final SerializedString PATCH = new SerializedString("patch");
+    private static final SerializedString WARNINGS = new SerializedString("warnings");
+    private static final SerializedString AUDIT_ANNOTATIONS = new SerializedString("auditAnnotations");
 
     private final ObjectMapper mapper;
 
@@ -29,14 +46,21 @@ public final class ReviewResponses {
         byte[] patch = verdict.patch() == null ? null : verdict.patch().toJson();
         return encode(json -> {
             json.writeStartObject();
-            json.writeStringField("apiVersion", review.apiVersion());
-            json.writeStringField("kind", "AdmissionReview");
-            json.writeObjectFieldStart("response");
-            json.writeStringField("uid", review.uid());
-            json.writeBooleanField("allowed", verdict.allowed());
+            json.writeFieldName(API_VERSION);
+            json.writeString(ReviewDecoder.V1.equals(review.apiVersion()) ? V1 : V1BETA1); // the decoder accepts no other
+            json.writeFieldName(KIND);
+            json.writeString(ADMISSION_REVIEW);
+            json.writeFieldName(RESPONSE);
+            json.writeStartObject();
+            json.writeFieldName(UID);
+            json.writeString(review.uid());
+            json.writeFieldName(ALLOWED);
+            json.writeBoolean(verdict.allowed());
             if (patch != null) {
-                json.writeStringField("patchType", "JSONPatch");
-                json.writeBinaryField("patch", patch); // standard, padded base64: Jackson's default variant
+                json.writeFieldName(PATCH_TYPE);
+                json.writeString(JSON_PATCH);
+                json.writeFieldName(PATCH);
+                json.writeBinary(patch); // standard, padded base64: Jackson's default variant
             }
             if (!verdict.allowed()) {
                 json.writeObjectFieldStart("status");
@@ -50,14 +74,16 @@ public final class ReviewResponses {
                 json.writeEndObject();
             }
             if (!verdict.warnings().isEmpty()) {
-                json.writeArrayFieldStart("warnings");
+                json.writeFieldName(WARNINGS);
+                json.writeStartArray();
                 for (String warning : verdict.warnings()) {
                     json.writeString(warning);
                 }
                 json.writeEndArray();
             }
             if (!verdict.auditAnnotations().isEmpty()) {
-                json.writeObjectFieldStart("auditAnnotations");
+                json.writeFieldName(AUDIT_ANNOTATIONS);
+                json.writeStartObject();
                 for (Map.Entry<String, String> annotation : verdict.auditAnnotations().entrySet()) {
                     json.writeStringField(annotation.getKey(), annotation.getValue());
                 }

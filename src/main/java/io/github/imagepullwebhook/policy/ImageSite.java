@@ -13,12 +13,15 @@ import io.github.imagepullwebhook.image.InvalidImageReferenceException;
 public final class ImageSite {
 
     private final SiteKind kind;
+    /** Position in its list, which is how a {@link MutableCopy} finds what was written to it. */
+    private final int index;
     private final SpecLocation.SitePaths paths;
     /** Where writes go; {@code null} to write into {@link #node} itself. */
     private final MutableCopy copy;
-    private ObjectNode node;
-    /** True once {@link #node} is the copy's own node; unused without a copy. */
-    private boolean writable;
+    /** The node as visited: the original's when visiting a {@link MutableCopy}, which is never written. */
+    private final ObjectNode node;
+    /** What was written to this site through {@link #copy} so far; {@code null} until the first write. */
+    private MutableCopy.WrittenSite written;
     private ImageReference reference;
     private String parseError;
     private boolean parsed;
@@ -26,14 +29,17 @@ public final class ImageSite {
     /** A site of a visited object, the {@code index}th of its list under {@code location}. */
     ImageSite(SiteKind kind, ObjectNode node, SpecLocation location, int index, MutableCopy copy) {
         this.kind = kind;
+        this.index = index;
         this.paths = location.site(kind, index);
         this.copy = copy;
-        this.node = copy == null ? node : copy.read(this, node);
+        this.node = node;
+        this.written = copy == null ? null : copy.written(kind, index);
     }
 
     /** A free-standing site (tests): writes go into {@code node}. */
     ImageSite(SiteKind kind, ObjectNode node, String fieldPath) {
         this.kind = kind;
+        this.index = -1;
         this.paths = SpecLocation.SitePaths.of(fieldPath, null, kind);
         this.copy = null;
         this.node = node;
@@ -65,32 +71,43 @@ public final class ImageSite {
 
     /** The image string as written, or {@code null} when the field is absent or not a string. */
     public String image() {
-        JsonNode value = node.get(kind.imageField());
-        return value != null && value.isTextual() ? value.textValue() : null;
+        return read(kind.imageField());
     }
 
     /** The pull policy as written; empty when absent, as Kubernetes treats it. */
     public String pullPolicy() {
-        JsonNode value = node.get(kind.policyField());
-        return value != null && value.isTextual() ? value.textValue() : "";
+        String policy = read(kind.policyField());
+        return policy == null ? "" : policy;
     }
 
     public void setPullPolicy(String policy) {
-        writable().put(kind.policyField(), policy);
+        write(kind.policyField(), policy);
     }
 
     public void setImage(String image) {
-        writable().put(kind.imageField(), image);
+        write(kind.imageField(), image);
         parsed = false;
     }
 
-    /** The node to write: the copy's (made at the first write) when visiting a {@link MutableCopy}. */
-    private ObjectNode writable() {
-        if (copy != null && !writable) {
-            node = copy.write(pointer(), node);
-            writable = true;
+    /** A string field as the rules left it: the value written through the copy, else the node's. */
+    private String read(String field) {
+        String set = written == null ? null : written.value(field);
+        if (set != null) {
+            return set;
         }
-        return node;
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.textValue() : null;
+    }
+
+    private void write(String field, String value) {
+        if (copy == null) {
+            node.put(field, value);
+            return;
+        }
+        if (written == null) {
+            written = copy.writable(kind, index, pointer(), node);
+        }
+        written.set(field, value);
     }
 
     /** The parsed image, or {@code null} when absent or unparsable (see {@link #parseError()}). */

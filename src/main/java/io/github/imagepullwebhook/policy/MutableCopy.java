@@ -4,39 +4,113 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 
 /**
- * The rules' working copy of a reviewed object, copied on write. The original is never
- * written. A rule writes only through an {@link ImageSite}, and a site writes only fields of its
- * own node (a container, or a volume's {@code image}); the first write to a site copies that one
- * node, and later reads and writes of the site use the copy. So the mutated object is the
- * original with each written site node replaced by its copy, and the diff of the whole trees
- * is exactly the union of the diffs of {@link #sites()}: diffing just those keeps the patch a
- * diff of untouched against mutated trees while a review copies two or three small objects
- * instead of the path to every container.
+ * The rules' working copy of a reviewed object. The original is never written. A rule writes
+ * only through an {@link ImageSite}, and a site only ever sets string fields of its own node (a
+ * container's, or a volume image's, pull policy and image). So the copy is kept as the
+ * original plus, per written site, the strings set on it: the mutated object is the original
+ * with each written site node replaced by that node with those fields set ({@link #root()}
+ * builds it), and the diff of the whole trees is exactly the union, over written sites, of the
+ * fields whose value differs from the original's. Keeping writes rather than copied nodes is
+ * what keeps a review from copying every field of every written container (in the server that
+ * copy cost more than the rules themselves).
  */
 public final class MutableCopy {
 
     /**
-     * One written site node before and after the rules.
-     *
-     * @param pointer  JSON pointer of the node in the object, e.g. {@code /spec/containers/0}
-     * @param original the request's node, never written
-     * @param copy     the node the rules write
+     * One written site node: the node as sent and the string fields set on it, in the order of
+     * their first write. A site has two writable fields (pull policy and image), so two slots.
      */
-    public record CopiedSite(String pointer, ObjectNode original, ObjectNode copy) {
+    public static final class WrittenSite {
+
+        private final String pointer;
+        private final ObjectNode original;
+        private final String[] fields = new String[2];
+        private final String[] values = new String[2];
+        private int size;
+
+        WrittenSite(String pointer, ObjectNode original) {
+            this.pointer = pointer;
+            this.original = original;
+        }
+
+        /** JSON pointer of the node in the object, e.g. {@code /spec/containers/0}. */
+        public String pointer() {
+            return pointer;
+        }
+
+        /** The request's node, never written. */
+        public ObjectNode original() {
+            return original;
+        }
+
+        /** How many fields were set. */
+        public int size() {
+            return size;
+        }
+
+        /** The {@code i}th field set, in first-write order. */
+        public String field(int i) {
+            return fields[i];
+        }
+
+        /** The value the {@code i}th field holds now. */
+        public String value(int i) {
+            return values[i];
+        }
+
+        /** The value set on {@code field}, or {@code null} when it was not set. */
+        String value(String field) {
+            for (int i = 0; i < size; i++) {
+                if (fields[i].equals(field)) {
+                    return values[i];
+                }
+            }
+            return null;
+        }
+
+        void set(String field, String value) {
+            for (int i = 0; i < size; i++) {
+                if (fields[i].equals(field)) {
+                    values[i] = value;
+                    return;
+                }
+            }
+            if (size == fields.length) {
+                throw new IllegalStateException("a site writes at most " + fields.length + " fields, not " + field);
+            }
+            fields[size] = field;
+            values[size++] = value;
+        }
+
+        /** The node as the rules left it: a copy of the original with the set fields in place. */
+        public ObjectNode copy() {
+            ObjectNode copy = shallowCopy(original);
+            for (int i = 0; i < size; i++) {
+                copy.put(fields[i], values[i]);
+            }
+            return copy;
+        }
     }
+
+    private static final int SITE_KINDS = SiteKind.values().length;
 
     private final GroupKind kind;
     private final ObjectNode original;
-    /** By pointer, in the order of first writes (visiting order for the rules). */
-    private final Map<String, CopiedSite> copies = new LinkedHashMap<>(8);
+    /** In the order of first writes (visiting order for the rules). */
+    private final List<WrittenSite> written = new ArrayList<>(4);
+    /**
+     * The same sites by site kind and list index, so that a later visit finds a site's writes
+     * without hashing its path (in the server a map here cost as much as the rule that wrote).
+     */
+    private final WrittenSite[][] byPosition = new WrittenSite[SITE_KINDS][];
 
     public MutableCopy(GroupKind kind, ObjectNode original) {
         this.kind = kind;
@@ -53,35 +127,46 @@ public final class MutableCopy {
     }
 
     /** The sites written so far. */
-    public Collection<CopiedSite> sites() {
-        return Collections.unmodifiableCollection(copies.values());
+    public List<WrittenSite> sites() {
+        return Collections.unmodifiableList(written);
     }
 
-    /** The node {@code site} reads: its copy once written, else the original's {@code node}. */
-    ObjectNode read(ImageSite site, ObjectNode node) {
-        CopiedSite copied = copies.isEmpty() ? null : copies.get(site.pointer());
-        return copied == null ? node : copied.copy();
+    /** What was written to the {@code index}th site of {@code kind} so far, or {@code null} when nothing was. */
+    WrittenSite written(SiteKind kind, int index) {
+        WrittenSite[] ofKind = byPosition[kind.ordinal()];
+        return ofKind == null || index >= ofKind.length ? null : ofKind[index];
     }
 
-    /** The node a site at {@code pointer} writes, copied from {@code node} at the first write. */
-    ObjectNode write(String pointer, ObjectNode node) {
-        CopiedSite copied = copies.get(pointer);
-        if (copied == null) {
-            copied = new CopiedSite(pointer, node, shallowCopy(node));
-            copies.put(pointer, copied);
+    /**
+     * The written site for the {@code index}th site of {@code kind}, at {@code pointer}, whose
+     * node as sent is {@code node}; made at its first write.
+     */
+    WrittenSite writable(SiteKind kind, int index, String pointer, ObjectNode node) {
+        WrittenSite site = written(kind, index);
+        if (site != null) {
+            return site;
         }
-        return copied.copy();
+        site = new WrittenSite(pointer, node);
+        written.add(site);
+        WrittenSite[] ofKind = byPosition[kind.ordinal()];
+        if (ofKind == null || index >= ofKind.length) {
+            ofKind = ofKind == null ? new WrittenSite[Math.max(index + 1, 4)]
+                    : Arrays.copyOf(ofKind, Math.max(index + 1, 2 * ofKind.length));
+            byPosition[kind.ordinal()] = ofKind;
+        }
+        ofKind[index] = site;
+        return site;
     }
 
     /**
      * The whole mutated object: the original with every written site in place, sharing every
-     * other node with it. Built on demand; the served path diffs {@link #sites()} instead.
+     * other node with it. Built on demand (tests); the served path diffs {@link #sites()}.
      */
     public ObjectNode root() {
         ObjectNode root = shallowCopy(original);
         Set<JsonNode> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         owned.add(root);
-        for (CopiedSite site : copies.values()) {
+        for (WrittenSite site : written) {
             place(root, JsonPointer.compile(site.pointer()), site.copy(), owned);
         }
         return root;

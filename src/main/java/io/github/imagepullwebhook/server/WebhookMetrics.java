@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
@@ -35,7 +34,7 @@ public final class WebhookMetrics {
     public void record(String profile, String mode, Answer answer, long nanos) {
         String kind = answer.kind().isEmpty() ? "none" : KNOWN_KINDS.contains(answer.kind()) ? answer.kind() : "other";
         String operation = OPERATIONS.contains(answer.operation()) ? answer.operation() : "none";
-        String outcome = answer.reason().name().toLowerCase(Locale.ROOT);
+        String outcome = answer.reason().label();
         reviews.computeIfAbsent(List.of(profile, mode, kind, operation, outcome), k -> Counter.builder("webhook_reviews")
                 .description("Admission reviews answered, by profile, endpoint, kind, operation and outcome")
                 .tags("profile", profile, "mode", mode, "kind", kind, "operation", operation, "outcome", outcome)

@@ -167,7 +167,7 @@ final class WebhookVerticle extends VerticleBase {
         answer.onComplete(done -> {
             Answer result = done.succeeded() ? done.result()
                     : service.badRequest(500, "internal error in image-pull-webhook");
-            metrics.record(profileName, mode.name().toLowerCase(Locale.ROOT), result, System.nanoTime() - started);
+            metrics.record(profileName, validate ? "validate" : "mutate", result, System.nanoTime() - started);
             write(ctx, result.httpStatus(), result.encoded());
         });
     }

@@ -41,7 +41,7 @@ class MutableCopyTest {
         PodSpecs.visit(copy, site -> AlwaysPullImages.apply(site, new ArrayList<>()));
 
         assertThat(deployment).isEqualTo(before);
-        assertThat(copy.sites()).extracting(MutableCopy.CopiedSite::pointer)
+        assertThat(copy.sites()).extracting(MutableCopy.WrittenSite::pointer)
                 .containsExactly("/spec/template/spec/containers/1"); // containers/0 already said Always
         ObjectNode root = copy.root();
         JsonNode containers = root.at("/spec/template/spec/containers");
@@ -52,31 +52,41 @@ class MutableCopyTest {
         assertThat(root.at("/spec/template/spec")).isNotSameAs(deployment.at("/spec/template/spec"));
     }
 
-    /** The patch's guard: a copy that differs anywhere but in a string image field is a bug, refused. */
+    /**
+     * The patch's guard: a write to any field but an image field is a bug, refused. (A copy
+     * holds only strings set on fields, so a non-string value or a removal cannot be written.)
+     */
     @Test
-    void thePatchRefusesAnyWriteButAStringToAnImageField() {
+    void thePatchRefusesAWriteToAnyFieldButAnImageField() {
         String container = "/spec/template/spec/containers/0";
         ObjectNode node = (ObjectNode) deployment.at(container);
 
         MutableCopy policyWritten = new MutableCopy(DEPLOYMENT, deployment);
-        policyWritten.write(container, node).put("imagePullPolicy", "Never");
+        policyWritten.writable(SiteKind.CONTAINER, 0, container, node).set("imagePullPolicy", "Never");
         assertThat(PatchDiff.diff(policyWritten).operations()).containsExactly(
                 new Patch.Operation("replace", container + "/imagePullPolicy", "Never"));
 
         MutableCopy otherField = new MutableCopy(DEPLOYMENT, deployment);
-        otherField.write(container, node).put("command", "sh");
+        otherField.writable(SiteKind.CONTAINER, 0, container, node).set("command", "sh");
         assertThatThrownBy(() -> PatchDiff.diff(otherField)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("refusing a patch that would add " + container + "/command");
+    }
 
-        MutableCopy notAString = new MutableCopy(DEPLOYMENT, deployment);
-        notAString.write(container, node).put("image", 7);
-        assertThatThrownBy(() -> PatchDiff.diff(notAString)).hasMessage("refusing a patch that would replace "
-                + container + "/image");
+    /** A field set to the value it already had is no operation, and one set twice holds the last value. */
+    @Test
+    void theDiffComparesWithTheOriginalValue() {
+        String container = "/spec/template/spec/containers/0";
+        ObjectNode node = (ObjectNode) deployment.at(container);
+        MutableCopy copy = new MutableCopy(DEPLOYMENT, deployment);
+        MutableCopy.WrittenSite site = copy.writable(SiteKind.CONTAINER, 0, container, node);
 
-        MutableCopy removed = new MutableCopy(DEPLOYMENT, deployment);
-        removed.write(container, node).remove("env");
-        assertThatThrownBy(() -> PatchDiff.diff(removed)).hasMessage("refusing a patch that would remove "
-                + container + "/env");
+        site.set("imagePullPolicy", "Always"); // as sent
+        site.set("image", "a:2");
+        site.set("image", "a:3");
+
+        assertThat(PatchDiff.diff(copy).operations()).containsExactly(
+                new Patch.Operation("replace", container + "/image", "a:3"));
+        assertThat(copy.root().at(container + "/image").asText()).isEqualTo("a:3");
     }
 
     @Test
@@ -108,6 +118,37 @@ class MutableCopyTest {
         assertThat(copy.sites()).allSatisfy(site -> assertThat(site.original().get("image").asText()).endsWith(":1"));
     }
 
+    /** Writes are found again by position, however many sites a list has and in whatever order they were written. */
+    @Test
+    void aLaterVisitFindsEveryWrittenSiteOfALongList() throws Exception {
+        StringBuilder containers = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            containers.append(i == 0 ? "" : ",").append("{'name': 'c").append(i).append("', 'image': 'c:").append(i).append("'}");
+        }
+        ObjectNode pod = json("{'kind': 'Pod', 'spec': {'containers': [" + containers + "]}}");
+        MutableCopy copy = new MutableCopy(POD, pod);
+        PodSpecs.visit(copy, site -> {
+            if (site.image().endsWith("7") || site.image().endsWith("0")) {
+                site.setPullPolicy("Never");
+            }
+        });
+        PodSpecs.visit(copy, site -> {
+            if (site.image().endsWith("9")) {
+                site.setPullPolicy("Always");
+            }
+        });
+        List<String> seen = new ArrayList<>();
+
+        PodSpecs.visit(copy, site -> seen.add(site.image().substring(2) + "=" + site.pullPolicy()));
+
+        assertThat(seen).filteredOn(entry -> !entry.endsWith("=")).containsExactly("0=Never", "7=Never", "9=Always",
+                "10=Never", "17=Never", "19=Always", "20=Never", "27=Never", "29=Always", "30=Never", "37=Never",
+                "39=Always");
+        assertThat(copy.sites()).hasSize(12);
+        assertThat(copy.sites().get(8).pointer()).isEqualTo("/spec/containers/9"); // in the order of first writes
+        assertThat(PatchDiff.diff(copy).operations()).hasSize(12);
+    }
+
     @Test
     void imageVolumesAreCopiedBelowTheirVolume() throws Exception {
         ObjectNode pod = json("""
@@ -123,7 +164,7 @@ class MutableCopyTest {
             }
         });
 
-        assertThat(copy.sites()).extracting(MutableCopy.CopiedSite::pointer).containsExactly("/spec/volumes/1/image");
+        assertThat(copy.sites()).extracting(MutableCopy.WrittenSite::pointer).containsExactly("/spec/volumes/1/image");
         ObjectNode root = copy.root();
         assertThat(root.at("/spec/volumes/1/image/pullPolicy").asText()).isEqualTo("IfNotPresent");
         assertThat(root.at("/spec/volumes/1/name").asText()).isEqualTo("data");
