@@ -1,4 +1,4 @@
-# Shared by bench/pinning.sh, bench/soak.sh and bench/server-profile.sh: the jar, a scratch
+# Shared by bench/pinning.sh, bench/soak.sh, bench/server-profile.sh and bench/ratio.sh: the jar, a scratch
 # directory cleaned up on exit, a real docker-registry on loopback, images pushed through its API,
 # AdmissionReview bodies naming them, the webhook itself, and h2load's rate. Source after setting
 # PORT (webhook) and REG (registry).

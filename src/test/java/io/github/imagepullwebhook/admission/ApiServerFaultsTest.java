@@ -61,7 +61,12 @@ class ApiServerFaultsTest {
 
     AdmissionService service(String apiUrl) {
         Config base = new ConfigBuilder(Config.empty()).withMasterUrl(apiUrl).withTrustCerts(true).build();
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesKeychain.apiConfig(base, DEADLINE)).build();
+        // The client's own timeout a little past the review's deadline, so the deadline is what
+        // ends a hung read here. With the two equal (as served) either may fire first: under a
+        // loaded CI machine the client's did, the read counted as "not reachable" and the image
+        // was resolved without the Secret, a different (also admitted) answer than this test pins.
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(KubernetesKeychain.apiConfig(base, DEADLINE.plusMillis(400))).build();
         clients.add(client);
         Pinning pinning = new Pinning(new KubernetesKeychain(client, secrets, new Keyring()), registry, DEADLINE, false);
         return new AdmissionService(new ObjectMapper(), new SkipRules(Set.of()), pinning);
