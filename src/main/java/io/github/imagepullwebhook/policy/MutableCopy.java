@@ -68,26 +68,30 @@ public final class MutableCopy {
 
         /** The value set on {@code field}, or {@code null} when it was not set. */
         String value(String field) {
-            for (int i = 0; i < size; i++) {
-                if (fields[i].equals(field)) {
-                    return values[i];
-                }
-            }
-            return null;
+            int i = indexOf(field);
+            return i < 0 ? null : values[i];
         }
 
         void set(String field, String value) {
-            for (int i = 0; i < size; i++) {
-                if (fields[i].equals(field)) {
-                    values[i] = value;
-                    return;
-                }
+            int i = indexOf(field);
+            if (i >= 0) {
+                values[i] = value;
+                return;
             }
             if (size == fields.length) {
                 throw new IllegalStateException("a site writes at most " + fields.length + " fields, not " + field);
             }
             fields[size] = field;
             values[size++] = value;
+        }
+
+        private int indexOf(String field) {
+            for (int i = 0; i < size; i++) {
+                if (fields[i].equals(field)) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         /** The node as the rules left it: a copy of the original with the set fields in place. */
