@@ -60,13 +60,22 @@ public final class KubernetesKeychain implements Keychain {
     }
 
     /**
-     * How the webhook talks to the API server: {@code base} (normally auto-configured from the
-     * pod's service account) with connect and request timeouts of {@code timeout} and no
-     * retries, because a Secret that arrives after the review's deadline is of no use, and a
-     * slow API server must not hold the keychain's threads for fabric8's default 10 s × retries.
+     * How much longer than the review's deadline a call to the API server may take. The
+     * deadline, not the client, must end a hung read: when both timed out at the same moment
+     * either could fire first, and a review then failed as "deadline passed" or went on without
+     * the Secret ("API server not reachable") by chance (seen in the tests under load).
      */
-    public static Config apiConfig(Config base, java.time.Duration timeout) {
-        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    static final java.time.Duration PAST_DEADLINE = java.time.Duration.ofMillis(250);
+
+    /**
+     * How the webhook talks to the API server: {@code base} (normally auto-configured from the
+     * pod's service account) with connect and request timeouts just past the review's
+     * {@code deadline} ({@link #PAST_DEADLINE}) and no retries, because a Secret that arrives
+     * after the deadline is of no use, and a slow API server must not hold the keychain's
+     * threads for fabric8's default 10 s × retries.
+     */
+    public static Config apiConfig(Config base, java.time.Duration deadline) {
+        int millis = (int) Math.min(Integer.MAX_VALUE, deadline.plus(PAST_DEADLINE).toMillis());
         return new ConfigBuilder(base).withConnectionTimeout(millis).withRequestTimeout(millis)
                 .withRequestRetryBackoffLimit(0).build();
     }

@@ -61,12 +61,12 @@ class ApiServerFaultsTest {
 
     AdmissionService service(String apiUrl) {
         Config base = new ConfigBuilder(Config.empty()).withMasterUrl(apiUrl).withTrustCerts(true).build();
-        // The client's own timeout a little past the review's deadline, so the deadline is what
-        // ends a hung read here. With the two equal (as served) either may fire first: under a
-        // loaded CI machine the client's did, the read counted as "not reachable" and the image
-        // was resolved without the Secret, a different (also admitted) answer than this test pins.
+        // The client as served: its timeouts end just past the review's deadline, so the deadline
+        // is what ends a hung read. (With the two equal, as before, a loaded CI machine once fired
+        // the client's first: the read counted as "not reachable" and the image was resolved
+        // without the Secret, a different, also admitted, answer than this test pins.)
         KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(KubernetesKeychain.apiConfig(base, DEADLINE.plusMillis(400))).build();
+                .withConfig(KubernetesKeychain.apiConfig(base, DEADLINE)).build();
         clients.add(client);
         Pinning pinning = new Pinning(new KubernetesKeychain(client, secrets, new Keyring()), registry, DEADLINE, false);
         return new AdmissionService(new ObjectMapper(), new SkipRules(Set.of()), pinning);
