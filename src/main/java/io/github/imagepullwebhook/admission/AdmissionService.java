@@ -59,10 +59,17 @@ public final class AdmissionService {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionService.class);
 
+    /**
+     * {@code -Dimage-pull-webhook.report-memo=off} builds every change report afresh instead of
+     * reusing one made for the same changes ({@link ChangeReports}): for benchmarks of that path.
+     */
+    public static final String REPORT_MEMO_PROPERTY = "image-pull-webhook.report-memo";
+
     private final ReviewDecoder decoder;
     private final ReviewResponses responses;
     private final SkipRules skipRules;
     private final Pinning pinning;
+    private final ChangeReports reports;
 
     public AdmissionService(ObjectMapper mapper, SkipRules skipRules) {
         this(mapper, skipRules, null);
@@ -70,10 +77,26 @@ public final class AdmissionService {
 
     /** @param pinning how profiles with {@code pinDigests} reach registries; null when none does */
     public AdmissionService(ObjectMapper mapper, SkipRules skipRules, Pinning pinning) {
+        this(mapper, skipRules, pinning, !"off".equals(System.getProperty(REPORT_MEMO_PROPERTY)));
+    }
+
+    /** @param reportMemo whether to reuse the change report made for the same changes */
+    AdmissionService(ObjectMapper mapper, SkipRules skipRules, Pinning pinning, boolean reportMemo) {
         this.decoder = new ReviewDecoder(mapper);
         this.responses = new ReviewResponses(mapper);
         this.skipRules = skipRules;
         this.pinning = pinning;
+        this.reports = new ChangeReports(reportMemo);
+    }
+
+    /** Change reports answered from the memo so far (for the metrics). */
+    public long reportsReused() {
+        return reports.reused();
+    }
+
+    /** Change reports built so far, memo misses and reports of pinning (for the metrics). */
+    public long reportsBuilt() {
+        return reports.built();
     }
 
     /** For callers that may wait (offline {@code mutate}, tests): never call on an event loop. */
@@ -174,26 +197,45 @@ public final class AdmissionService {
         return review.oldObject() == null ? java.util.Set.of() : EnforcementScope.images(review.kind(), review.oldObject());
     }
 
-    /** Applies what pinning found, then diffs; pinning failures follow {@code registry.onError}. */
+    /**
+     * Applies what pinning found, then diffs; pinning failures follow {@code registry.onError}.
+     * Without pinning the report is a function of the patch and the rules' result alone, so it
+     * comes from the memo.
+     */
     private Verdict finish(MutableCopy copy, PolicyResult result, Pinning.Outcome pins) {
+        if (pins == null) {
+            Patch patch = result.changed() ? PatchDiff.diff(copy) : null;
+            ChangeReport report = reports.report(patch, result, () -> report(patch, result, List.of()));
+            return Verdict.allowed(reason(patch, List.of()), report);
+        }
         List<String> failures = new ArrayList<>();
-        PolicyResult combined = pins == null ? result : withPins(result, pins, failures);
+        PolicyResult combined = withPins(result, pins, failures);
         if (!failures.isEmpty() && pinning.denyOnError()) {
             return Verdict.denied(Reason.RESOLUTION_FAILED_DENIED, 503, "image-pull-webhook could not pin "
                     + "every image (registry.onError: deny): " + String.join("; ", failures));
         }
-        Warnings summary = Warnings.of(combined);
-        List<String> warnings = summary.lines();
-        Reason reason = failures.isEmpty() ? (combined.changed() ? Reason.PATCHED : Reason.NO_CHANGE)
-                : Reason.RESOLUTION_FAILED_ALLOWED;
-        Map<String, String> audit = combined.changed() || !failures.isEmpty() ? summary.audit(reason) : Map.of();
+        Patch patch = combined.changed() ? PatchDiff.diff(copy) : null;
+        return Verdict.allowed(reason(patch, failures), report(patch, combined, failures));
+    }
+
+    private static Reason reason(Patch patch, List<String> failures) {
         if (!failures.isEmpty()) {
-            audit.put("pinning-failed", Warnings.bounded(String.join("; ", failures)));
+            return Reason.RESOLUTION_FAILED_ALLOWED;
         }
-        if (!combined.changed()) {
-            return Verdict.allowed(reason, warnings, audit);
+        return patch == null ? Reason.NO_CHANGE : Reason.PATCHED;
+    }
+
+    /** The warnings, and the audit annotations when there is a patch or a failure to record, encoded. */
+    private ChangeReport report(Patch patch, PolicyResult result, List<String> failures) {
+        Warnings summary = Warnings.of(result);
+        Map<String, String> audit = Map.of();
+        if (patch != null || !failures.isEmpty()) {
+            audit = summary.audit(reason(patch, failures));
+            if (!failures.isEmpty()) {
+                audit.put("pinning-failed", Warnings.bounded(String.join("; ", failures)));
+            }
         }
-        return new Verdict(reason, true, PatchDiff.diff(copy), warnings, audit, 200, null);
+        return responses.report(patch, summary.lines(), audit);
     }
 
     /** The rules' result with each found digest applied as a change; each pin that failed goes to {@code failures}. */

@@ -48,21 +48,22 @@ public final class PatchDiff {
         List<Patch.Operation> operations = new ArrayList<>(4);
         for (MutableCopy.WrittenSite site : copy.sites()) {
             for (int i = 0; i < site.size(); i++) {
-                diffField(site, site.field(i), site.value(i), operations);
+                diffField(site, i, operations);
             }
         }
         return new Patch(operations);
     }
 
     /** A rule may set a field back to what it was: that is no operation. */
-    private static void diffField(MutableCopy.WrittenSite site, String field, String value,
-            List<Patch.Operation> operations) {
+    private static void diffField(MutableCopy.WrittenSite site, int i, List<Patch.Operation> operations) {
+        String field = site.field(i);
+        String value = site.value(i);
         JsonNode old = site.original().get(field);
         if (old != null && old.isTextual() && old.textValue().equals(value)) {
             return;
         }
         String op = old == null ? "add" : "replace";
-        String path = site.pointer() + "/" + field; // a mutable field's name needs no ~ or / escape
+        String path = site.path(i);
         if (!MUTABLE_FIELDS.contains(field)) {
             throw Patch.refused(op, path);
         }

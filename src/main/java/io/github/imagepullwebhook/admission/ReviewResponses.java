@@ -7,6 +7,9 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,10 +43,11 @@ public final class ReviewResponses {
     /**
      * The AdmissionReview response, encoded. Written straight to bytes with a streaming
      * generator: this runs on every review, and building a tree only to serialise it doubled
-     * the work.
+     * the work. The report's members go in as the bytes {@link #report} encoded.
      */
     public byte[] review(Review review, Verdict verdict) {
-        byte[] patch = verdict.patch() == null ? null : verdict.patch().toJson();
+        ChangeReport report = verdict.report();
+        SerializedString members = report.members() != null ? report.members() : members(report);
         return encode(json -> {
             json.writeStartObject();
             json.writeFieldName(API_VERSION);
@@ -56,12 +60,7 @@ public final class ReviewResponses {
             json.writeString(review.uid());
             json.writeFieldName(ALLOWED);
             json.writeBoolean(verdict.allowed());
-            if (patch != null) {
-                json.writeFieldName(PATCH_TYPE);
-                json.writeString(JSON_PATCH);
-                json.writeFieldName(PATCH);
-                json.writeBinary(patch); // standard, padded base64: Jackson's default variant
-            }
+            json.writeRaw(members); // each member brings its own comma
             if (!verdict.allowed()) {
                 json.writeObjectFieldStart("status");
                 json.writeNumberField("code", verdict.code());
@@ -73,25 +72,58 @@ public final class ReviewResponses {
                 });
                 json.writeEndObject();
             }
-            if (!verdict.warnings().isEmpty()) {
+            json.writeEndObject();
+            json.writeEndObject();
+        });
+    }
+
+    /** A report with its answer members encoded, ready to be kept in {@link ChangeReports}. */
+    ChangeReport report(Patch patch, List<String> warnings, Map<String, String> audit) {
+        // Read-only: a report kept in the memo is shared by the answers of many reviews.
+        ChangeReport report = ChangeReport.of(patch, Collections.unmodifiableList(warnings),
+                Collections.unmodifiableMap(audit));
+        return new ChangeReport(patch, report.warnings(), report.audit(), members(report));
+    }
+
+    /**
+     * The report's members as they appear in a response, each preceded by its comma: encoded as
+     * an object of their own whose braces are then cut off (the opening one becomes the first
+     * comma). Empty when the report has nothing to say.
+     */
+    private SerializedString members(ChangeReport report) {
+        byte[] object = encode(json -> {
+            json.writeStartObject();
+            if (report.patch() != null) {
+                json.writeFieldName(PATCH_TYPE);
+                json.writeString(JSON_PATCH);
+                json.writeFieldName(PATCH);
+                json.writeBinary(report.patch().toJson()); // standard, padded base64: Jackson's default variant
+            }
+            if (!report.warnings().isEmpty()) {
                 json.writeFieldName(WARNINGS);
                 json.writeStartArray();
-                for (String warning : verdict.warnings()) {
+                for (String warning : report.warnings()) {
                     json.writeString(warning);
                 }
                 json.writeEndArray();
             }
-            if (!verdict.auditAnnotations().isEmpty()) {
+            if (!report.audit().isEmpty()) {
                 json.writeFieldName(AUDIT_ANNOTATIONS);
                 json.writeStartObject();
-                for (Map.Entry<String, String> annotation : verdict.auditAnnotations().entrySet()) {
+                for (Map.Entry<String, String> annotation : report.audit().entrySet()) {
                     json.writeStringField(annotation.getKey(), annotation.getValue());
                 }
                 json.writeEndObject();
             }
             json.writeEndObject();
-            json.writeEndObject();
         });
+        if (object.length == 2) {
+            return ChangeReport.NONE.members();
+        }
+        object[0] = ',';
+        SerializedString members = new SerializedString(new String(object, 0, object.length - 1, StandardCharsets.UTF_8));
+        members.asUnquotedUTF8(); // encoded now, once, rather than by the first answer that writes it
+        return members;
     }
 
     /** A {@code Status} body for HTTP errors, readable by humans and by Kubernetes clients. */

@@ -81,11 +81,11 @@ public final class ImageSite {
     }
 
     public void setPullPolicy(String policy) {
-        write(kind.policyField(), policy);
+        write(kind.policyField(), paths.policyPointer(), policy);
     }
 
     public void setImage(String image) {
-        write(kind.imageField(), image);
+        write(kind.imageField(), paths.imagePointer(), image);
         parsed = false;
     }
 
@@ -99,7 +99,8 @@ public final class ImageSite {
         return value != null && value.isTextual() ? value.textValue() : null;
     }
 
-    private void write(String field, String value) {
+    /** @param pointer the field's JSON pointer, built once per site position (patches name it) */
+    private void write(String field, String pointer, String value) {
         if (copy == null) {
             node.put(field, value);
             return;
@@ -107,7 +108,7 @@ public final class ImageSite {
         if (written == null) {
             written = copy.writable(kind, index, pointer(), node);
         }
-        written.set(field, value);
+        written.set(field, pointer, value);
     }
 
     /** The parsed image, or {@code null} when absent or unparsable (see {@link #parseError()}). */

@@ -33,6 +33,7 @@ public final class MutableCopy {
         private final String pointer;
         private final ObjectNode original;
         private final String[] fields = new String[2];
+        private final String[] paths = new String[2];
         private final String[] values = new String[2];
         private int size;
 
@@ -61,6 +62,11 @@ public final class MutableCopy {
             return fields[i];
         }
 
+        /** JSON pointer of the {@code i}th field set, e.g. {@code /spec/containers/0/image}. */
+        public String path(int i) {
+            return paths[i];
+        }
+
         /** The value the {@code i}th field holds now. */
         public String value(int i) {
             return values[i];
@@ -73,6 +79,11 @@ public final class MutableCopy {
         }
 
         void set(String field, String value) {
+            set(field, pointer + "/" + field, value); // a field of a container needs no ~ or / escape
+        }
+
+        /** @param path the field's JSON pointer, passed in by sites that keep it built */
+        void set(String field, String path, String value) {
             int i = indexOf(field);
             if (i >= 0) {
                 values[i] = value;
@@ -82,6 +93,7 @@ public final class MutableCopy {
                 throw new IllegalStateException("a site writes at most " + fields.length + " fields, not " + field);
             }
             fields[size] = field;
+            paths[size] = path;
             values[size++] = value;
         }
 

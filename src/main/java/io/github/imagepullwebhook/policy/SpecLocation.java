@@ -26,12 +26,17 @@ record SpecLocation(String path, JsonPointer pointer, SitePaths[][] cached) {
      * @param pointer    the site's node as a JSON pointer, e.g. {@code /spec/containers/1}
      * @param policyPath its pull-policy field, e.g. {@code spec.containers[1].imagePullPolicy}
      * @param imagePath  its image field, e.g. {@code spec.containers[1].image}
+     * @param policyPointer its pull-policy field as a JSON pointer (what a patch names), or
+     *                  {@code null} for a site outside any object
+     * @param imagePointer  its image field as a JSON pointer, or {@code null} likewise
      */
-    record SitePaths(String fieldPath, String pointer, String policyPath, String imagePath) {
+    record SitePaths(String fieldPath, String pointer, String policyPath, String imagePath, String policyPointer,
+                     String imagePointer) {
 
         static SitePaths of(String fieldPath, String pointer, SiteKind kind) {
             return new SitePaths(fieldPath, pointer, fieldPath + "." + kind.policyField(),
-                    fieldPath + "." + kind.imageField());
+                    fieldPath + "." + kind.imageField(), pointer == null ? null : pointer + "/" + kind.policyField(),
+                    pointer == null ? null : pointer + "/" + kind.imageField());
         }
     }
 

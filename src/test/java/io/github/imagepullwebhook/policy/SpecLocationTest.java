@@ -26,6 +26,8 @@ class SpecLocationTest {
         assertThat(paths.pointer()).isEqualTo(pointer);
         assertThat(paths.policyPath()).isEqualTo(fieldPath + "." + policyField);
         assertThat(paths.imagePath()).isEqualTo(fieldPath + "." + imageField);
+        assertThat(paths.policyPointer()).isEqualTo(pointer + "/" + policyField);
+        assertThat(paths.imagePointer()).isEqualTo(pointer + "/" + imageField);
         boolean cached = index < SpecLocation.CACHED_INDEXES;
         assertThat(TEMPLATE.site(kind, index) == paths).as("same instance on every review").isEqualTo(cached);
     }
