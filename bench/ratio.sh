@@ -10,6 +10,7 @@
 #   PROTO=http1 bench/ratio.sh      # HTTP/1.1 (wrk, 32 keep-alive connections per server)
 #   P=off-again bench/ratio.sh      # the control: rules off against rules off
 #   ROUNDS=8 DURATION=4 WARMUP=20 bench/ratio.sh
+#   JAVA_OPTS=-Dimage-pull-webhook.report-memo=off bench/ratio.sh   # every change report built afresh
 # Needs h2load (nghttp2-client) or wrk, curl, taskset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ export BODY
 . bench/lib.sh
 for port in 18443 18444; do
   sed "s/port: 18443/port: $port/" bench/bench-config.yaml >"$work/config-$port.yaml"
-  taskset -c 0 java -jar "$JAR" serve -c "$work/config-$port.yaml" --cert-dir "$work/certs-$port" >"$work/server-$port.log" 2>&1 &
+  taskset -c 0 java ${JAVA_OPTS:-} -jar "$JAR" serve -c "$work/config-$port.yaml" --cert-dir "$work/certs-$port" >"$work/server-$port.log" 2>&1 &
   pids+=($!)
 done
 for port in 18443 18444; do
