@@ -25,4 +25,9 @@ public record ChangeReport(Patch patch, List<String> warnings, Map<String, Strin
     static ChangeReport of(Patch patch, List<String> warnings, Map<String, String> audit) {
         return new ChangeReport(patch, warnings, audit, null);
     }
+
+    /** The same report with its members encoded. */
+    ChangeReport encoded(SerializedString encoded) {
+        return new ChangeReport(patch, warnings, audit, encoded);
+    }
 }

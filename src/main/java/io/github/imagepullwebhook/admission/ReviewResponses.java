@@ -82,7 +82,7 @@ public final class ReviewResponses {
         // Read-only: a report kept in the memo is shared by the answers of many reviews.
         ChangeReport report = ChangeReport.of(patch, Collections.unmodifiableList(warnings),
                 Collections.unmodifiableMap(audit));
-        return new ChangeReport(patch, report.warnings(), report.audit(), members(report));
+        return report.encoded(members(report));
     }
 
     /**
