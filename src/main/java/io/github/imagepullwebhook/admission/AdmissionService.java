@@ -205,8 +205,8 @@ public final class AdmissionService {
     private Verdict finish(MutableCopy copy, PolicyResult result, Pinning.Outcome pins) {
         if (pins == null) {
             Patch patch = result.changed() ? PatchDiff.diff(copy) : null;
-            ChangeReport report = reports.report(patch, result, () -> report(patch, result, List.of()));
-            return Verdict.allowed(reason(patch, List.of()), report);
+            Reason reason = reason(patch, List.of());
+            return Verdict.allowed(reason, reports.report(patch, result, () -> report(patch, result, reason, List.of())));
         }
         List<String> failures = new ArrayList<>();
         PolicyResult combined = withPins(result, pins, failures);
@@ -215,7 +215,8 @@ public final class AdmissionService {
                     + "every image (registry.onError: deny): " + String.join("; ", failures));
         }
         Patch patch = combined.changed() ? PatchDiff.diff(copy) : null;
-        return Verdict.allowed(reason(patch, failures), report(patch, combined, failures));
+        Reason reason = reason(patch, failures);
+        return Verdict.allowed(reason, report(patch, combined, reason, failures));
     }
 
     private static Reason reason(Patch patch, List<String> failures) {
@@ -226,11 +227,11 @@ public final class AdmissionService {
     }
 
     /** The warnings, and the audit annotations when there is a patch or a failure to record, encoded. */
-    private ChangeReport report(Patch patch, PolicyResult result, List<String> failures) {
+    private ChangeReport report(Patch patch, PolicyResult result, Reason reason, List<String> failures) {
         Warnings summary = Warnings.of(result);
         Map<String, String> audit = Map.of();
         if (patch != null || !failures.isEmpty()) {
-            audit = summary.audit(reason(patch, failures));
+            audit = summary.audit(reason);
             if (!failures.isEmpty()) {
                 audit.put("pinning-failed", Warnings.bounded(String.join("; ", failures)));
             }

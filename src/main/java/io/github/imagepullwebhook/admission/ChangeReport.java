@@ -6,28 +6,17 @@ import java.util.Map;
 
 /**
  * What an answer tells about the changes: the JSON patch, the warnings kubectl prints and the
- * audit annotations. A report made by {@link ReviewResponses#report} also carries those three
- * answer members already encoded, so that a report found in {@link ChangeReports} is written
- * into the answer as bytes instead of being encoded again.
+ * audit annotations, with those three answer members already encoded ({@link
+ * ReviewResponses#report} makes reports), so that a report found in {@link ChangeReports} is
+ * written into the answer as bytes instead of being encoded again.
  *
  * @param patch    the operations, or {@code null} when nothing changed
  * @param warnings shown by kubectl
  * @param audit    recorded in the apiserver's audit log
  * @param members  {@code ,"patchType":…,"patch":…,"warnings":[…],"auditAnnotations":{…}} (the
- *                 members present, each preceded by its comma), UTF-8; empty when there is none;
- *                 {@code null} when not encoded yet
+ *                 members present, each preceded by its comma), UTF-8; empty when there is none
  */
 public record ChangeReport(Patch patch, List<String> warnings, Map<String, String> audit, SerializedString members) {
 
     static final ChangeReport NONE = new ChangeReport(null, List.of(), Map.of(), new SerializedString(""));
-
-    /** A report the answer encodes when it is written. */
-    static ChangeReport of(Patch patch, List<String> warnings, Map<String, String> audit) {
-        return new ChangeReport(patch, warnings, audit, null);
-    }
-
-    /** The same report with its members encoded. */
-    ChangeReport encoded(SerializedString encoded) {
-        return new ChangeReport(patch, warnings, audit, encoded);
-    }
 }

@@ -46,8 +46,7 @@ public final class ReviewResponses {
      * the work. The report's members go in as the bytes {@link #report} encoded.
      */
     public byte[] review(Review review, Verdict verdict) {
-        ChangeReport report = verdict.report();
-        SerializedString members = report.members() != null ? report.members() : members(report);
+        SerializedString members = verdict.report().members();
         return encode(json -> {
             json.writeStartObject();
             json.writeFieldName(API_VERSION);
@@ -80,9 +79,9 @@ public final class ReviewResponses {
     /** A report with its answer members encoded, ready to be kept in {@link ChangeReports}. */
     ChangeReport report(Patch patch, List<String> warnings, Map<String, String> audit) {
         // Read-only: a report kept in the memo is shared by the answers of many reviews.
-        ChangeReport report = ChangeReport.of(patch, Collections.unmodifiableList(warnings),
-                Collections.unmodifiableMap(audit));
-        return report.encoded(members(report));
+        List<String> shownWarnings = Collections.unmodifiableList(warnings);
+        Map<String, String> shownAudit = Collections.unmodifiableMap(audit);
+        return new ChangeReport(patch, shownWarnings, shownAudit, members(patch, shownWarnings, shownAudit));
     }
 
     /**
@@ -90,27 +89,27 @@ public final class ReviewResponses {
      * an object of their own whose braces are then cut off (the opening one becomes the first
      * comma). Empty when the report has nothing to say.
      */
-    private SerializedString members(ChangeReport report) {
+    private SerializedString members(Patch patch, List<String> warnings, Map<String, String> audit) {
         byte[] object = encode(json -> {
             json.writeStartObject();
-            if (report.patch() != null) {
+            if (patch != null) {
                 json.writeFieldName(PATCH_TYPE);
                 json.writeString(JSON_PATCH);
                 json.writeFieldName(PATCH);
-                json.writeBinary(report.patch().toJson()); // standard, padded base64: Jackson's default variant
+                json.writeBinary(patch.toJson()); // standard, padded base64: Jackson's default variant
             }
-            if (!report.warnings().isEmpty()) {
+            if (!warnings.isEmpty()) {
                 json.writeFieldName(WARNINGS);
                 json.writeStartArray();
-                for (String warning : report.warnings()) {
+                for (String warning : warnings) {
                     json.writeString(warning);
                 }
                 json.writeEndArray();
             }
-            if (!report.audit().isEmpty()) {
+            if (!audit.isEmpty()) {
                 json.writeFieldName(AUDIT_ANNOTATIONS);
                 json.writeStartObject();
-                for (Map.Entry<String, String> annotation : report.audit().entrySet()) {
+                for (Map.Entry<String, String> annotation : audit.entrySet()) {
                     json.writeStringField(annotation.getKey(), annotation.getValue());
                 }
                 json.writeEndObject();

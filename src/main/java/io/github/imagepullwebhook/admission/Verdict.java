@@ -22,10 +22,6 @@ public record Verdict(Reason reason, boolean allowed, ChangeReport report, int c
         return new Verdict(reason, true, report, 200, null);
     }
 
-    public static Verdict patched(Patch patch, List<String> warnings, Map<String, String> audit) {
-        return new Verdict(Reason.PATCHED, true, ChangeReport.of(patch, warnings, audit), 200, null);
-    }
-
     public static Verdict denied(Reason reason, int code, String message) {
         return new Verdict(reason, false, ChangeReport.NONE, code, message);
     }

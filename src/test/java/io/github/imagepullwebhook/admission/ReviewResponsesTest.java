@@ -24,8 +24,8 @@ class ReviewResponsesTest {
         Patch patch = new Patch(List.of(
                 new Patch.Operation("replace", "/spec/containers/0/imagePullPolicy", "Always"),
                 new Patch.Operation("add", "/spec/initContainers/0/x~1\"y\\", "é\u0000\n\"quoted\"\u2028")));
-        Verdict verdict = Verdict.patched(patch, List.of("image-pull-webhook: \"quoted\"\nline"),
-                Map.of("reason", "PATCHED"));
+        Verdict verdict = Verdict.allowed(Reason.PATCHED, responses.report(patch,
+                List.of("image-pull-webhook: \"quoted\"\nline"), Map.of("reason", "PATCHED")));
 
         JsonNode answer = JSON.readTree(responses.review(review, verdict));
 
