@@ -192,33 +192,101 @@ new = copy.deepcopy(old)
 new["metadata"]["labels"]["tier"] = "frontend"
 new["spec"]["containers"].reverse()
 write("enforce-update-label-edit", review("Pod", new, "UPDATE", old),
-      {"profile": ENFORCE, "mode": "mutate", "reason": "SKIPPED_NO_NEW_IMAGES", "allowed": True, "patch": None, "warnings": []})
+      {"profile": ENFORCE, "mode": "mutate", "reason": "SKIPPED_NO_IMAGE_CHANGE", "allowed": True, "patch": None, "warnings": []})
 write("validate-update-label-edit", review("Pod", new, "UPDATE", old),
-      {"profile": ENFORCE, "mode": "validate", "reason": "SKIPPED_NO_NEW_IMAGES", "allowed": True, "patch": None, "warnings": []})
-
-# 7. UPDATE that brings a new image: enforced on every container, as the in-tree plugin does.
+      {"profile": ENFORCE, "mode": "validate", "reason": "SKIPPED_NO_IMAGE_CHANGE", "allowed": True, "patch": None, "warnings": []})
+# ... and so is any other update that changes no image: tolerations, activeDeadlineSeconds, annotations.
 new = copy.deepcopy(old)
-new["spec"]["template"] = None
-del new["spec"]["template"]
+new["metadata"]["annotations"] = {"note": "drained"}
+new["spec"]["tolerations"] = [{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
+                               "tolerationSeconds": 300}]
+new["spec"]["activeDeadlineSeconds"] = 600
+for mode in ["mutate", "validate"]:
+    write(mode.replace("mutate", "enforce") + "-update-no-image-change", review("Pod", new, "UPDATE", old),
+          {"profile": ENFORCE, "mode": mode, "reason": "SKIPPED_NO_IMAGE_CHANGE", "allowed": True, "patch": None,
+           "warnings": []})
+
+# 7. UPDATE decided per container, matched by name: a changed image on a container that already
+#    pulls Always needs nothing; the other containers keep their images and are left alone.
+new = copy.deepcopy(old)
 new["spec"]["containers"][1]["image"] = "envoyproxy/envoy:v1.32.0"
-write("enforce-update-new-image", review("Pod", new, "UPDATE", old),
+write("enforce-update-changed-image-always", review("Pod", new, "UPDATE", old),
+      {"profile": ENFORCE, "mode": "mutate", "reason": "NO_CHANGE", "allowed": True, "patch": None, "warnings": []})
+write("validate-update-changed-image-always", review("Pod", new, "UPDATE", old),
+      {"profile": ENFORCE, "mode": "validate", "reason": "VALIDATED", "allowed": True, "patch": None, "warnings": []})
+# Image swap: the IfNotPresent container now runs the image only the Always container had. The
+# set rule saw no new image; per container it is a changed image whose pull policy an existing
+# pod cannot change, so both steps refuse it and say what to do.
+new = copy.deepcopy(old)
+a, b = new["spec"]["containers"][0], new["spec"]["containers"][1]
+a["image"], b["image"] = b["image"], a["image"]
+SWAP_DENIED = ('Pod "web" is forbidden: images must always be pulled in namespace "team-a": '
+               'spec.containers[0].imagePullPolicy: Forbidden: the image of container "app" changed, and the pull '
+               'policy of an existing pod\'s container cannot change from "IfNotPresent" to "Always"; delete the pod '
+               'and create it again (or let its controller replace it)')
+for mode in ["mutate", "validate"]:
+    write(mode.replace("mutate", "enforce") + "-update-image-swap", review("Pod", new, "UPDATE", old),
+          {"profile": ENFORCE, "mode": mode, "reason": "DENIED_PULL_POLICY", "allowed": False, "patch": None,
+           "warnings": [], "code": 403, "message": SWAP_DENIED})
+# The same swap in a template: the policy may change there, so mutate sets it on the changed container.
+old_dep = KINDS["Deployment"][3](full_spec())
+new_dep = copy.deepcopy(old_dep)
+a, b = new_dep["spec"]["template"]["spec"]["containers"]
+a["image"], b["image"] = b["image"], a["image"]
+write("enforce-update-deployment-image-swap", review("Deployment", new_dep, "UPDATE", old_dep),
       {"profile": ENFORCE, "mode": "mutate", "reason": "PATCHED", "allowed": True,
-       "patch": ops("/spec", FULL), "warnings": [FULL_WARNING.format(p="spec")]})
+       "patch": ops("/spec/template/spec", [("/containers/0/imagePullPolicy", "Always", True)]),
+       "warnings": ["image-pull-webhook: spec.template.spec.containers[0].imagePullPolicy set to Always "
+                    "(images are always pulled in this namespace)"]})
+write("validate-update-deployment-image-swap", review("Deployment", new_dep, "UPDATE", old_dep),
+      {"profile": ENFORCE, "mode": "validate", "reason": "DENIED_PULL_POLICY", "allowed": False, "patch": None,
+       "warnings": [], "code": 403,
+       "message": 'Deployment.apps "web" is forbidden: images must always be pulled in namespace "team-a": '
+                  'spec.template.spec.containers[0].imagePullPolicy: Unsupported value: "IfNotPresent": '
+                  'supported values: "Always"'})
 
 # 8. kubectl debug: ephemeralcontainers subresource; only the new ephemeral container changes.
 old = KINDS["Pod"][3](pod_spec([container("app", "app:2")], ephemeral=[container("dbg-old", "busybox:1.35")]))
 new = copy.deepcopy(old)
 new["spec"]["ephemeralContainers"].append(container("debugger-x7k", "busybox:1.36", targetContainerName="app"))
+DEBUG_WARNING = ("image-pull-webhook: spec.ephemeralContainers[1].imagePullPolicy set to Always "
+                 "(images are always pulled in this namespace)")
 write("enforce-kubectl-debug", review("Pod", new, "UPDATE", old, sub="ephemeralcontainers"),
       {"profile": ENFORCE, "mode": "mutate", "reason": "PATCHED", "allowed": True,
        "patch": ops("/spec", [("/ephemeralContainers/1/imagePullPolicy", "Always", True)]),
-       "warnings": ["image-pull-webhook: spec.ephemeralContainers[1].imagePullPolicy set to Always "
-                    "(images are always pulled in this namespace)"]})
-# kubectl debug with an image the pod already runs: nothing new, left alone.
+       "warnings": [DEBUG_WARNING]})
+# kubectl debug with an image the pod already runs (say, a regular container whose pull fails
+# under Always): a new container all the same, enforced. The set rule let it through.
 reuse = copy.deepcopy(old)
 reuse["spec"]["ephemeralContainers"].append(container("debugger-y", "app:2"))
 write("enforce-kubectl-debug-known-image", review("Pod", reuse, "UPDATE", old, sub="ephemeralcontainers"),
-      {"profile": ENFORCE, "mode": "mutate", "reason": "SKIPPED_NO_NEW_IMAGES", "allowed": True, "patch": None, "warnings": []})
+      {"profile": ENFORCE, "mode": "mutate", "reason": "PATCHED", "allowed": True,
+       "patch": ops("/spec", [("/ephemeralContainers/1/imagePullPolicy", "Always", True)]),
+       "warnings": [DEBUG_WARNING]})
+write("validate-kubectl-debug-known-image", review("Pod", reuse, "UPDATE", old, sub="ephemeralcontainers"),
+      {"profile": ENFORCE, "mode": "validate", "reason": "DENIED_PULL_POLICY", "allowed": False, "patch": None,
+       "warnings": [], "code": 403,
+       "message": 'Pod "web" is forbidden: images must always be pulled in namespace "team-a": '
+                  'spec.ephemeralContainers[1].imagePullPolicy: Unsupported value: "IfNotPresent": '
+                  'supported values: "Always"'})
+# The subresource before Kubernetes 1.22: request.kind and the object are EphemeralContainers,
+# whose list sits at the object's root.
+def ephemeral_containers(pod):
+    return {"apiVersion": "v1", "kind": "EphemeralContainers", "metadata": copy.deepcopy(pod["metadata"]),
+            "ephemeralContainers": copy.deepcopy(pod["spec"]["ephemeralContainers"])}
+r = review("Pod", ephemeral_containers(reuse), "UPDATE", ephemeral_containers(old), sub="ephemeralcontainers")
+r["request"]["kind"] = r["request"]["requestKind"] = {"group": "", "version": "v1", "kind": "EphemeralContainers"}
+write("enforce-kubectl-debug-ephemeralcontainers-kind", r,
+      {"profile": ENFORCE, "mode": "mutate", "reason": "PATCHED", "allowed": True,
+       "patch": [{"op": "replace", "path": "/ephemeralContainers/1/imagePullPolicy", "value": "Always"}],
+       "warnings": ["image-pull-webhook: ephemeralContainers[1].imagePullPolicy set to Always "
+                    "(images are always pulled in this namespace)"]})
+write("validate-kubectl-debug-ephemeralcontainers-kind", r,
+      {"profile": ENFORCE, "mode": "validate", "reason": "DENIED_PULL_POLICY", "allowed": False, "patch": None,
+       "warnings": [], "code": 403,
+       "message": 'EphemeralContainers "web" is forbidden: images must always be pulled in namespace "team-a": '
+                  'ephemeralContainers[1].imagePullPolicy: Unsupported value: "IfNotPresent": '
+                  'supported values: "Always"'})
 
 # 9. Other subresources, operations and kinds are ignored.
 pod = KINDS["Pod"][3](full_spec())

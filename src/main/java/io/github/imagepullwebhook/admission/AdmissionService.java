@@ -8,7 +8,6 @@ import io.github.imagepullwebhook.policy.DigestPinner;
 import io.github.imagepullwebhook.policy.DigestPinner.Candidate;
 import io.github.imagepullwebhook.policy.EnforcementScope;
 import io.github.imagepullwebhook.policy.ImagePolicy;
-import io.github.imagepullwebhook.policy.ImageSite;
 import io.github.imagepullwebhook.policy.MutableCopy;
 import io.github.imagepullwebhook.policy.PodSpecs;
 import io.github.imagepullwebhook.policy.PolicyResult;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,28 +160,31 @@ public final class AdmissionService {
             return CompletableFuture.completedFuture(Verdict.denied(Reason.INVALID_OBJECT, 400, "request.object of "
                     + review.operation() + " " + review.kind() + " must be a JSON object"));
         }
-        Predicate<ImageSite> scope = scope(review);
-        return mode == Mode.MUTATE ? mutate(review, policy, scope)
-                : CompletableFuture.completedFuture(validate(review, policy, scope));
-    }
-
-    /** Every site, except on {@code ephemeralcontainers} where only new ephemeral images may change. */
-    private static Predicate<ImageSite> scope(Review review) {
-        if (SkipRules.isEphemeralContainers(review) && review.oldObject() != null) {
-            return EnforcementScope.newEphemeralImages(EnforcementScope.images(review.kind(), review.oldObject()));
+        EnforcementScope scope = SkipRules.scope(review);
+        if (scope.changesNoImage(review.kind(), review.object())) {
+            return CompletableFuture.completedFuture(Verdict.allowed(Reason.SKIPPED_NO_IMAGE_CHANGE));
         }
-        return EnforcementScope.everySite();
+        return mode == Mode.MUTATE ? mutate(review, policy, scope)
+                : CompletableFuture.completedFuture(validate(review, policy, scope, false));
     }
 
-    private CompletionStage<Verdict> mutate(Review review, ImagePolicy policy, Predicate<ImageSite> scope) {
+    private CompletionStage<Verdict> mutate(Review review, ImagePolicy policy, EnforcementScope scope) {
         if (!policy.rules().any()) {
             return CompletableFuture.completedFuture(Verdict.allowed(Reason.NO_CHANGE));
+        }
+        // A changed image on an existing pod's container whose policy cannot become Always: no
+        // patch can fix that, so mutate refuses it as validate would.
+        if (scope.fixesPolicies()) {
+            Verdict fixed = validate(review, policy, scope, true);
+            if (!fixed.allowed()) {
+                return CompletableFuture.completedFuture(fixed);
+            }
         }
         ObjectNode original = (ObjectNode) review.object();
         MutableCopy mutable = new MutableCopy(review.kind(), original);
         PolicyResult result = policy.mutate(mutable, scope);
         List<Candidate> candidates = pinning == null || !DigestPinner.pinsObject(review.kind(), original, policy.rules())
-                ? List.of() : DigestPinner.candidates(mutable, scope, oldImages(review));
+                ? List.of() : DigestPinner.candidates(mutable, scope);
         if (candidates.isEmpty()) {
             return CompletableFuture.completedFuture(finish(mutable, result, null));
         }
@@ -191,10 +192,6 @@ public final class AdmissionService {
         JsonNode podSpec = PodSpecs.spec(review.kind(), original).orElseThrow(); // candidates exist, so the spec does
         return pinning.resolve(review.namespace(), podSpec, PodSpecs.isPod(review.kind()), candidates)
                 .thenApply(outcome -> finish(mutable, result, outcome));
-    }
-
-    private static java.util.Set<String> oldImages(Review review) {
-        return review.oldObject() == null ? java.util.Set.of() : EnforcementScope.images(review.kind(), review.oldObject());
     }
 
     /**
@@ -256,8 +253,9 @@ public final class AdmissionService {
         return new PolicyResult(changes, notes);
     }
 
-    private Verdict validate(Review review, ImagePolicy policy, Predicate<ImageSite> scope) {
-        List<String> violations = policy.violations(review.kind(), (ObjectNode) review.object(), scope);
+    /** @param fixedOnly only the sites whose pull policy the mutate step cannot write */
+    private Verdict validate(Review review, ImagePolicy policy, EnforcementScope scope, boolean fixedOnly) {
+        List<String> violations = policy.violations(review.kind(), (ObjectNode) review.object(), scope, fixedOnly);
         if (violations.isEmpty()) {
             return Verdict.allowed(Reason.VALIDATED);
         }

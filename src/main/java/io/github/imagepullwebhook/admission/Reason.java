@@ -14,8 +14,11 @@ public enum Reason {
     SKIPPED_KIND,
     /** A subresource other than a pod's {@code ephemeralcontainers}. */
     SKIPPED_SUBRESOURCE,
-    /** An UPDATE whose images are all among the old object's images. */
-    SKIPPED_NO_NEW_IMAGES,
+    /**
+     * An UPDATE that changes no image: every container, init container, ephemeral container and
+     * image volume keeps the image of the old object's one of the same name.
+     */
+    SKIPPED_NO_IMAGE_CHANGE,
     /** The validate step found every enforced container pulling {@code Always}. */
     VALIDATED,
     /** The validate step found containers that do not pull {@code Always}. */

@@ -7,8 +7,10 @@ import java.util.Set;
 
 /**
  * The one predicate that decides, before any rule runs, that a review is none of the webhook's
- * business. Mutate and validate both ask it, so they can never disagree about what they cover
- * (the in-tree AlwaysPullImages plugin's {@code shouldIgnore} plays the same part).
+ * business, and the scope of the rules in the reviews that are. Mutate and validate both ask
+ * it, so they can never disagree about what they cover (the in-tree AlwaysPullImages plugin's
+ * {@code shouldIgnore} plays the same part). An UPDATE that changes no image is skipped too, but
+ * that is decided per site by the {@link EnforcementScope}, never by comparing sets of images.
  */
 public final class SkipRules {
 
@@ -35,25 +37,25 @@ public final class SkipRules {
         if (review.isSubResource() && !isEphemeralContainers(review)) {
             return Optional.of(Reason.SKIPPED_SUBRESOURCE);
         }
-        if (isUpdateWithNoNewImages(review)) {
-            return Optional.of(Reason.SKIPPED_NO_NEW_IMAGES);
-        }
         return Optional.empty();
     }
 
+    /**
+     * The {@code ephemeralcontainers} subresource ({@code kubectl debug}), in either shape: a Pod
+     * (Kubernetes 1.22 and later), or an {@code EphemeralContainers} object (1.20 and 1.21).
+     */
     public static boolean isEphemeralContainers(Review review) {
-        return PodSpecs.isPod(review.kind()) && EPHEMERAL_CONTAINERS.equals(review.subResource());
+        return PodSpecs.isPodLevel(review.kind()) && EPHEMERAL_CONTAINERS.equals(review.subResource());
     }
 
     /**
-     * An UPDATE whose images all appear among the old object's images, compared as sets so
-     * that reordering is no news. Label edits on pods created before enforcement stay possible.
+     * Which sites the rules act on: every site on CREATE (and on an UPDATE without an old
+     * object), else those that are new or changed their image, matched by name to the old object.
      */
-    private static boolean isUpdateWithNoNewImages(Review review) {
-        if (!Review.UPDATE.equals(review.operation()) || review.oldObject() == null || review.object() == null) {
-            return false;
+    public static EnforcementScope scope(Review review) {
+        if (!Review.UPDATE.equals(review.operation()) || review.oldObject() == null) {
+            return EnforcementScope.everySite();
         }
-        return EnforcementScope.bringsNoNewImage(review.kind(), review.object(),
-                EnforcementScope.images(review.kind(), review.oldObject()));
+        return EnforcementScope.update(review.kind(), review.oldObject(), isEphemeralContainers(review));
     }
 }

@@ -2,7 +2,6 @@ package io.github.imagepullwebhook.policy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * The AlwaysPullImages rule, as Kubernetes' in-tree admission plugin applies it.
@@ -32,13 +31,25 @@ public final class AlwaysPullImages {
     }
 
     /**
-     * The in-tree plugin's validation errors, one per site whose policy is not {@code Always},
-     * worded as Kubernetes words {@code field.NotSupported}.
+     * The validation errors, one per enforced site whose policy is not {@code Always}. A site
+     * whose policy can be written is worded as the in-tree plugin words it ({@code
+     * field.NotSupported}); a container of an existing pod, whose policy cannot change, gets
+     * {@code field.Forbidden} with what to do instead.
+     *
+     * @param fixedOnly only the sites whose policy cannot be written
      */
-    public static List<String> violations(List<ImageSite> sites, Predicate<ImageSite> enforce) {
+    public static List<String> violations(List<ImageSite> sites, EnforcementScope scope, boolean fixedOnly) {
         List<String> errors = new ArrayList<>();
         for (ImageSite site : sites) {
-            if (enforce.test(site) && !PullPolicy.ALWAYS.equals(site.pullPolicy())) {
+            if (!scope.enforces(site) || PullPolicy.ALWAYS.equals(site.pullPolicy())) {
+                continue;
+            }
+            if (scope.policyFixed(site)) {
+                errors.add(site.policyPath() + ": Forbidden: the image of container " + ImagePolicy.quote(
+                        String.valueOf(site.name())) + " changed, and the pull policy of an existing pod's container "
+                        + "cannot change from \"" + site.pullPolicy() + "\" to \"" + PullPolicy.ALWAYS
+                        + "\"; delete the pod and create it again (or let its controller replace it)");
+            } else if (!fixedOnly) {
                 errors.add(site.policyPath() + ": Unsupported value: \"" + site.pullPolicy()
                         + "\": supported values: \"" + PullPolicy.ALWAYS + "\"");
             }

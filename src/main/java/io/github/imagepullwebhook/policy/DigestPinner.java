@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.imagepullwebhook.image.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * Tag → digest pinning, as pure rules: which images to pin, and how the pinned image is
@@ -36,6 +34,11 @@ public final class DigestPinner {
         if (PodSpecs.isPod(kind)) {
             return true;
         }
+        if (PodSpecs.isPodLevel(kind)) {
+            // The pre-1.22 EphemeralContainers object carries no pod spec: the pull Secrets and
+            // ServiceAccount the kubelet would use are unknown, so nothing is resolved for it.
+            return false;
+        }
         if (rules.pinPodsOnly()) {
             return false;
         }
@@ -48,16 +51,17 @@ public final class DigestPinner {
     }
 
     /**
-     * Containers with a parsable, tagged image without digest, in scope, whose image the old
-     * object did not have (on UPDATE an unchanged image is never re-resolved: a label edit
-     * must not roll a workload to a newer digest).
+     * Containers with a parsable, tagged image without digest that the scope enforces: new, or
+     * with a changed image (on UPDATE an unchanged image is never re-resolved: a label edit must
+     * not roll a workload to a newer digest). A pod's image may change where its pull policy may
+     * not, so the image of a fixed site is pinned too.
      */
-    public static List<Candidate> candidates(MutableCopy copy, Predicate<ImageSite> scope, Set<String> oldImages) {
+    public static List<Candidate> candidates(MutableCopy copy, EnforcementScope scope) {
         List<Candidate> candidates = new ArrayList<>();
         PodSpecs.visit(copy, site -> {
             ImageReference reference = site.reference();
-            if (site.kind() != SiteKind.IMAGE_VOLUME && scope.test(site) && reference != null && reference.hasTag()
-                    && !reference.hasDigest() && !oldImages.contains(site.image())) {
+            if (site.kind() != SiteKind.IMAGE_VOLUME && scope.enforces(site) && reference != null && reference.hasTag()
+                    && !reference.hasDigest()) {
                 candidates.add(new Candidate(site, reference));
             }
         });

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * Applies a profile's rules to one object in one pass over its image sites. AlwaysPullImages
@@ -29,9 +28,9 @@ public final class ImagePolicy {
     /**
      * Mutates {@code object} (a copy the caller owns) in place.
      *
-     * @param scope which sites the rules may touch (see {@link EnforcementScope})
+     * @param scope which sites the rules act on
      */
-    public PolicyResult mutate(GroupKind kind, ObjectNode object, Predicate<ImageSite> scope) {
+    public PolicyResult mutate(GroupKind kind, ObjectNode object, EnforcementScope scope) {
         return apply(visitor -> PodSpecs.visit(kind, object, visitor), scope);
     }
 
@@ -39,20 +38,23 @@ public final class ImagePolicy {
      * Mutates a reviewed object through its copy-on-write {@link MutableCopy}: the original is
      * left as sent, and only the sites the rules write are copied.
      *
-     * @param scope which sites the rules may touch (see {@link EnforcementScope})
+     * @param scope which sites the rules act on
      */
-    public PolicyResult mutate(MutableCopy copy, Predicate<ImageSite> scope) {
+    public PolicyResult mutate(MutableCopy copy, EnforcementScope scope) {
         return apply(visitor -> PodSpecs.visit(copy, visitor), scope);
     }
 
-    private PolicyResult apply(Consumer<Consumer<ImageSite>> sites, Predicate<ImageSite> scope) {
+    private PolicyResult apply(Consumer<Consumer<ImageSite>> sites, EnforcementScope scope) {
         List<Change> changes = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         sites.accept(site -> {
-            if (!scope.test(site)) {
+            if (!scope.enforces(site)) {
                 return;
             }
             warnAboutImage(site, warnings);
+            if (!scope.policyWritable(site)) {
+                return;
+            }
             if (rules.alwaysPull()) {
                 AlwaysPullImages.apply(site, changes);
             }
@@ -63,12 +65,16 @@ public final class ImagePolicy {
         return new PolicyResult(changes, warnings);
     }
 
-    /** The validate step: every enforced site whose policy is not {@code Always}. */
-    public List<String> violations(GroupKind kind, ObjectNode object, Predicate<ImageSite> enforce) {
+    /**
+     * The validate step: every enforced site whose policy is not {@code Always}. The mutate step
+     * asks it too, with {@code fixedOnly}, for the sites it cannot write (see {@link
+     * EnforcementScope#policyFixed}): those can only be refused.
+     */
+    public List<String> violations(GroupKind kind, ObjectNode object, EnforcementScope scope, boolean fixedOnly) {
         if (!rules.alwaysPull()) {
             return List.of();
         }
-        return AlwaysPullImages.violations(PodSpecs.sites(kind, object), enforce);
+        return AlwaysPullImages.violations(PodSpecs.sites(kind, object), scope, fixedOnly);
     }
 
     private static void warnAboutImage(ImageSite site, List<String> warnings) {

@@ -13,6 +13,8 @@ import io.github.imagepullwebhook.image.InvalidImageReferenceException;
 public final class ImageSite {
 
     private final SiteKind kind;
+    /** The container's or volume's name, which is how an UPDATE matches it to the old object. */
+    private final String name;
     /** Position in its list, which is how a {@link MutableCopy} finds what was written to it. */
     private final int index;
     private final SpecLocation.SitePaths paths;
@@ -27,8 +29,9 @@ public final class ImageSite {
     private boolean parsed;
 
     /** A site of a visited object, the {@code index}th of its list under {@code location}. */
-    ImageSite(SiteKind kind, ObjectNode node, SpecLocation location, int index, MutableCopy copy) {
+    ImageSite(SiteKind kind, String name, ObjectNode node, SpecLocation location, int index, MutableCopy copy) {
         this.kind = kind;
+        this.name = name;
         this.index = index;
         this.paths = location.site(kind, index);
         this.copy = copy;
@@ -39,6 +42,7 @@ public final class ImageSite {
     /** A free-standing site (tests): writes go into {@code node}. */
     ImageSite(SiteKind kind, ObjectNode node, String fieldPath) {
         this.kind = kind;
+        this.name = null;
         this.index = -1;
         this.paths = SpecLocation.SitePaths.of(fieldPath, null, kind);
         this.copy = null;
@@ -47,6 +51,14 @@ public final class ImageSite {
 
     public SiteKind kind() {
         return kind;
+    }
+
+    /**
+     * The container's name (for an image volume, the volume's), or {@code null} when absent or
+     * not a string. Kubernetes requires names unique among a pod's containers of every kind.
+     */
+    public String name() {
+        return name;
     }
 
     /** Kubernetes-style path of the container or image source, e.g. {@code spec.initContainers[0]}. */

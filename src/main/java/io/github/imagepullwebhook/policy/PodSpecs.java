@@ -29,13 +29,17 @@ public final class PodSpecs {
             Map.entry(new GroupKind("apps", "DaemonSet"), TEMPLATE_SPEC),
             Map.entry(new GroupKind("apps", "ReplicaSet"), TEMPLATE_SPEC),
             Map.entry(new GroupKind("batch", "Job"), TEMPLATE_SPEC),
-            Map.entry(new GroupKind("batch", "CronJob"), "spec.jobTemplate.spec.template.spec"));
+            Map.entry(new GroupKind("batch", "CronJob"), "spec.jobTemplate.spec.template.spec"),
+            // The ephemeralcontainers subresource before Kubernetes 1.22: its object is not a Pod
+            // but {kind: EphemeralContainers, metadata, ephemeralContainers: [...]}.
+            Map.entry(new GroupKind("", "EphemeralContainers"), ""));
 
     /** The same locations with their JSON pointers, compiled once: {@link #spec} runs on every review. */
     private static final Map<GroupKind, SpecLocation> SPEC_LOCATIONS = LOCATIONS.entrySet().stream().collect(
             Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> SpecLocation.of(e.getValue())));
 
     private static final GroupKind POD = new GroupKind("", "Pod");
+    private static final GroupKind EPHEMERAL_CONTAINERS = new GroupKind("", "EphemeralContainers");
     /** In visiting order; {@code values()} would copy the array on every review. */
     private static final List<SiteKind> SITE_KINDS = List.of(SiteKind.values());
 
@@ -49,6 +53,15 @@ public final class PodSpecs {
 
     public static boolean isPod(GroupKind kind) {
         return POD.equals(kind);
+    }
+
+    /**
+     * True for objects whose containers belong to a pod that exists once stored: a Pod, or the
+     * older {@code EphemeralContainers} shape of a pod's ephemeral containers. Their containers'
+     * pull policies cannot change after creation, unlike a template's.
+     */
+    public static boolean isPodLevel(GroupKind kind) {
+        return POD.equals(kind) || EPHEMERAL_CONTAINERS.equals(kind);
     }
 
     public static Set<GroupKind> supportedKinds() {
@@ -115,11 +128,13 @@ public final class PodSpecs {
         }
         for (int i = 0; i < list.size(); i++) {
             JsonNode element = list.get(i);
+            JsonNode name = element.get("name");
             if (siteKind == SiteKind.IMAGE_VOLUME) {
                 element = element.get("image");
             }
             if (element instanceof ObjectNode object) {
-                visitor.accept(new ImageSite(siteKind, object, location, i, copy));
+                visitor.accept(new ImageSite(siteKind, name != null && name.isTextual() ? name.textValue() : null,
+                        object, location, i, copy));
             }
         }
     }

@@ -40,9 +40,10 @@ record SpecLocation(String path, JsonPointer pointer, SitePaths[][] cached) {
         }
     }
 
+    /** @param path dotted, or empty for lists at the object's root (the {@code EphemeralContainers} kind) */
     static SpecLocation of(String path) {
-        return new SpecLocation(path, JsonPointer.compile("/" + path.replace('.', '/')),
-                new SitePaths[SiteKind.values().length][CACHED_INDEXES]);
+        JsonPointer pointer = path.isEmpty() ? JsonPointer.empty() : JsonPointer.compile("/" + path.replace('.', '/'));
+        return new SpecLocation(path, pointer, new SitePaths[SiteKind.values().length][CACHED_INDEXES]);
     }
 
     /**
@@ -64,7 +65,7 @@ record SpecLocation(String path, JsonPointer pointer, SitePaths[][] cached) {
 
     private SitePaths build(SiteKind kind, int index) {
         boolean volume = kind == SiteKind.IMAGE_VOLUME; // the site is the volume's image source
-        return SitePaths.of(path + "." + kind.listField() + "[" + index + "]" + (volume ? ".image" : ""),
+        return SitePaths.of((path.isEmpty() ? "" : path + ".") + kind.listField() + "[" + index + "]" + (volume ? ".image" : ""),
                 pointer + "/" + kind.listField() + "/" + index + (volume ? "/image" : ""), kind);
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.github.imagepullwebhook.admission.AdmissionService.Answer;
 import io.github.imagepullwebhook.admission.AdmissionService.Mode;
+import io.github.imagepullwebhook.policy.EnforcementScope;
 import io.github.imagepullwebhook.policy.GroupKind;
 import io.github.imagepullwebhook.policy.ImagePolicy;
 import io.github.imagepullwebhook.policy.MutableCopy;
@@ -104,7 +105,7 @@ class GoldenReviewsTest {
         GroupKind kind = new GroupKind(request.path("kind").path("group").asText(), request.path("kind").path("kind").asText());
         JsonNode before = object.deepCopy();
         MutableCopy copy = new MutableCopy(kind, object);
-        new ImagePolicy(new Rules(true, true)).mutate(copy, site -> true);
+        new ImagePolicy(new Rules(true, true)).mutate(copy, EnforcementScope.everySite());
         assertSameDiff(object, copy);
 
         PodSpecs.visit(copy, site -> site.setImage("changed:1"));
