@@ -3,20 +3,22 @@ package io.github.imagepullwebhook.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imagepullwebhook.patch.JsonPatch;
 import io.github.imagepullwebhook.policy.Change;
 import io.github.imagepullwebhook.policy.DigestPinner;
 import io.github.imagepullwebhook.policy.DigestPinner.Candidate;
 import io.github.imagepullwebhook.policy.EnforcementScope;
 import io.github.imagepullwebhook.policy.ImagePolicy;
-import io.github.imagepullwebhook.policy.MutableCopy;
 import io.github.imagepullwebhook.policy.PodSpecs;
 import io.github.imagepullwebhook.policy.PolicyResult;
 import io.github.imagepullwebhook.policy.Rules;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,25 +51,18 @@ public final class AdmissionService {
         public ObjectNode body() {
             try {
                 return (ObjectNode) READER.readTree(encoded);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e); // we wrote it: it parses
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // we wrote it: it parses
             }
         }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionService.class);
 
-    /**
-     * {@code -Dimage-pull-webhook.report-memo=off} builds every change report afresh instead of
-     * reusing one made for the same changes ({@link ChangeReports}): for benchmarks of that path.
-     */
-    public static final String REPORT_MEMO_PROPERTY = "image-pull-webhook.report-memo";
-
     private final ReviewDecoder decoder;
     private final ReviewResponses responses;
     private final SkipRules skipRules;
     private final Pinning pinning;
-    private final ChangeReports reports;
 
     public AdmissionService(ObjectMapper mapper, SkipRules skipRules) {
         this(mapper, skipRules, null);
@@ -75,26 +70,10 @@ public final class AdmissionService {
 
     /** @param pinning how profiles with {@code pinDigests} reach registries; null when none does */
     public AdmissionService(ObjectMapper mapper, SkipRules skipRules, Pinning pinning) {
-        this(mapper, skipRules, pinning, !"off".equals(System.getProperty(REPORT_MEMO_PROPERTY)));
-    }
-
-    /** @param reportMemo whether to reuse the change report made for the same changes */
-    AdmissionService(ObjectMapper mapper, SkipRules skipRules, Pinning pinning, boolean reportMemo) {
         this.decoder = new ReviewDecoder(mapper);
         this.responses = new ReviewResponses(mapper);
         this.skipRules = skipRules;
         this.pinning = pinning;
-        this.reports = new ChangeReports(reportMemo);
-    }
-
-    /** Change reports answered from the memo so far (for the metrics). */
-    public long reportsReused() {
-        return reports.reused();
-    }
-
-    /** Change reports built so far, memo misses and reports of pinning (for the metrics). */
-    public long reportsBuilt() {
-        return reports.built();
     }
 
     /** For callers that may wait (offline {@code mutate}, tests): never call on an event loop. */
@@ -135,7 +114,7 @@ public final class AdmissionService {
     }
 
     private Answer internalError(Review review, Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         LOG.error("internal error reviewing {} {} uid={}", review.operation(), review.describe(), review.uid(), cause);
         return new Answer(500, responses.status(500, "internal error in image-pull-webhook: "
@@ -180,82 +159,42 @@ public final class AdmissionService {
                 return CompletableFuture.completedFuture(fixed);
             }
         }
-        ObjectNode original = (ObjectNode) review.object();
-        MutableCopy mutable = new MutableCopy(review.kind(), original);
-        PolicyResult result = policy.mutate(mutable, scope);
-        List<Candidate> candidates = pinning == null || !DigestPinner.pinsObject(review.kind(), original, policy.rules())
-                ? List.of() : DigestPinner.candidates(mutable, scope);
+        JsonNode object = review.object();
+        PolicyResult result = policy.decide(review.kind(), object, scope);
+        List<Candidate> candidates = pinning == null || !DigestPinner.pinsObject(review.kind(), object, policy.rules())
+                ? List.of() : DigestPinner.candidates(review.kind(), object, scope);
         if (candidates.isEmpty()) {
-            return CompletableFuture.completedFuture(finish(mutable, result, null));
+            return CompletableFuture.completedFuture(Verdict.decided(result, List.of()));
         }
-        // Rules write only image fields, so the original's spec names the pod's credentials.
-        JsonNode podSpec = PodSpecs.spec(review.kind(), original).orElseThrow(); // candidates exist, so the spec does
+        JsonNode podSpec = PodSpecs.spec(review.kind(), object).orElseThrow(); // candidates exist, so the spec does
         return pinning.resolve(review.namespace(), podSpec, PodSpecs.isPod(review.kind()), candidates)
-                .thenApply(outcome -> finish(mutable, result, outcome));
+                .thenApply(outcome -> pinned(result, outcome));
     }
 
-    /**
-     * Applies what pinning found, then diffs; pinning failures follow {@code registry.onError}.
-     * Without pinning the report is a function of the patch and the rules' result alone, so it
-     * comes from the memo.
-     */
-    private Verdict finish(MutableCopy copy, PolicyResult result, Pinning.Outcome pins) {
-        if (pins == null) {
-            Patch patch = result.changed() ? PatchDiff.diff(copy) : null;
-            Reason reason = reason(patch, List.of());
-            return Verdict.allowed(reason, reports.report(patch, result, () -> report(patch, result, reason, List.of())));
-        }
+    /** The rules' result with what pinning found; failures follow {@code registry.onError}. */
+    private Verdict pinned(PolicyResult result, Pinning.Outcome pins) {
+        List<Change> changes = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        PolicyResult combined = withPins(result, pins, failures);
-        if (!failures.isEmpty() && pinning.denyOnError()) {
-            return Verdict.denied(Reason.RESOLUTION_FAILED_DENIED, 503, "image-pull-webhook could not pin "
-                    + "every image (registry.onError: deny): " + String.join("; ", failures));
-        }
-        Patch patch = combined.changed() ? PatchDiff.diff(copy) : null;
-        Reason reason = reason(patch, failures);
-        return Verdict.allowed(reason, report(patch, combined, reason, failures));
-    }
-
-    private static Reason reason(Patch patch, List<String> failures) {
-        if (!failures.isEmpty()) {
-            return Reason.RESOLUTION_FAILED_ALLOWED;
-        }
-        return patch == null ? Reason.NO_CHANGE : Reason.PATCHED;
-    }
-
-    /** The warnings, and the audit annotations when there is a patch or a failure to record, encoded. */
-    private ChangeReport report(Patch patch, PolicyResult result, Reason reason, List<String> failures) {
-        Warnings summary = Warnings.of(result);
-        Map<String, String> audit = Map.of();
-        if (patch != null || !failures.isEmpty()) {
-            audit = summary.audit(reason);
-            if (!failures.isEmpty()) {
-                audit.put("pinning-failed", Warnings.bounded(String.join("; ", failures)));
-            }
-        }
-        return responses.report(patch, summary.lines(), audit);
-    }
-
-    /** The rules' result with each found digest applied as a change; each pin that failed goes to {@code failures}. */
-    private static PolicyResult withPins(PolicyResult result, Pinning.Outcome pins, List<String> failures) {
-        List<Change> changes = new ArrayList<>(result.changes());
-        List<String> notes = new ArrayList<>(result.warnings());
-        notes.addAll(pins.warnings());
         for (Pinning.Result pin : pins.results()) {
             if (pin.digest() != null) {
-                DigestPinner.apply(pin.candidate(), pin.digest(), changes);
+                changes.add(DigestPinner.decide(pin.candidate(), pin.digest()));
             } else {
                 failures.add(pin.candidate().site().imagePath() + " " + Pinning.quote(pin.candidate())
                         + " was not pinned: " + pin.failure());
             }
         }
+        if (!failures.isEmpty() && pinning.denyOnError()) {
+            return Verdict.denied(Reason.RESOLUTION_FAILED_DENIED, 503, "image-pull-webhook could not pin "
+                    + "every image (registry.onError: deny): " + String.join("; ", failures));
+        }
+        List<String> notes = new ArrayList<>(pins.warnings());
         notes.addAll(failures);
-        return new PolicyResult(changes, notes);
+        return Verdict.decided(result.with(changes, notes), failures);
     }
 
     /** @param fixedOnly only the sites whose pull policy the mutate step cannot write */
     private Verdict validate(Review review, ImagePolicy policy, EnforcementScope scope, boolean fixedOnly) {
-        List<String> violations = policy.violations(review.kind(), (ObjectNode) review.object(), scope, fixedOnly);
+        List<String> violations = policy.violations(review.kind(), review.object(), scope, fixedOnly);
         if (violations.isEmpty()) {
             return Verdict.allowed(Reason.VALIDATED);
         }
@@ -266,7 +205,7 @@ public final class AdmissionService {
 
     private static void log(Review review, Verdict verdict) {
         if (LOG.isDebugEnabled()) {
-            Patch patch = verdict.patch();
+            JsonPatch patch = verdict.patch();
             LOG.debug("{} {} {}/{} uid={}: {}{}", review.operation(), review.describe(), review.namespace(),
                     review.subResource(), review.uid(), verdict.reason(), patch == null ? "" : " " + patch);
         }

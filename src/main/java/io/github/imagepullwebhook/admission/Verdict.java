@@ -1,43 +1,51 @@
 package io.github.imagepullwebhook.admission;
 
+import io.github.imagepullwebhook.patch.JsonPatch;
+import io.github.imagepullwebhook.policy.PolicyResult;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The webhook's answer to one review, before it is encoded in the request's version.
  *
- * @param reason  why
- * @param allowed whether the apiserver may go on
- * @param report  the patch, warnings and audit annotations
- * @param code    HTTP-style status code for a denial
- * @param message human-readable reason for a denial
+ * @param reason           why
+ * @param allowed          whether the apiserver may go on
+ * @param patch            the changes as a JSON patch, or {@code null} when nothing changes
+ * @param warnings         shown by kubectl
+ * @param auditAnnotations recorded in the apiserver's audit log
+ * @param code             HTTP-style status code for a denial
+ * @param message          human-readable reason for a denial
  */
-public record Verdict(Reason reason, boolean allowed, ChangeReport report, int code, String message) {
+public record Verdict(Reason reason, boolean allowed, JsonPatch patch, List<String> warnings,
+                      Map<String, String> auditAnnotations, int code, String message) {
 
     public static Verdict allowed(Reason reason) {
-        return new Verdict(reason, true, ChangeReport.NONE, 200, null);
-    }
-
-    static Verdict allowed(Reason reason, ChangeReport report) {
-        return new Verdict(reason, true, report, 200, null);
+        return new Verdict(reason, true, null, List.of(), Map.of(), 200, null);
     }
 
     public static Verdict denied(Reason reason, int code, String message) {
-        return new Verdict(reason, false, ChangeReport.NONE, code, message);
+        return new Verdict(reason, false, null, List.of(), Map.of(), code, message);
     }
 
-    /** JSON patch operations, or {@code null} when nothing changed. */
-    public Patch patch() {
-        return report.patch();
-    }
-
-    /** Shown by kubectl. */
-    public List<String> warnings() {
-        return report.warnings();
-    }
-
-    /** Recorded in the apiserver's audit log. */
-    public Map<String, String> auditAnnotations() {
-        return report.audit();
+    /**
+     * What the rules decided, rendered: the patch, the warnings and the audit annotations all
+     * come from the one list of changes. Audit annotations are written when something changed
+     * or failed.
+     *
+     * @param failures images that could not be pinned (admitted unpinned)
+     */
+    static Verdict decided(PolicyResult result, List<String> failures) {
+        Reason reason = !failures.isEmpty() ? Reason.RESOLUTION_FAILED_ALLOWED
+                : result.changed() ? Reason.PATCHED : Reason.NO_CHANGE;
+        Warnings summary = Warnings.of(result);
+        Map<String, String> audit = Map.of();
+        if (result.changed() || !failures.isEmpty()) {
+            audit = summary.audit(reason);
+            if (!failures.isEmpty()) {
+                audit.put("pinning-failed", Warnings.bounded(String.join("; ", failures)));
+            }
+        }
+        return new Verdict(reason, true, result.changed() ? JsonPatch.of(result.changes()) : null, summary.lines(),
+                audit, 200, null);
     }
 }

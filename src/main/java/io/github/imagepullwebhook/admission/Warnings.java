@@ -34,24 +34,15 @@ final class Warnings {
     private record Group(String text, List<Change> changes) {
     }
 
-    /**
-     * By outcome, in visiting order; warnings and audit share it. Plain loops and lookups rather
-     * than {@code forEach}/{@code computeIfAbsent} with lambdas: in the server those JDK methods
-     * are called from everywhere, so the lambdas behind them do not get inlined (a paired server
-     * run measured these texts at 6.6 µs per review against 1.5 µs in process).
-     */
-    private final Map<Outcome, Group> groups = new LinkedHashMap<>(4);
+    /** By outcome, in visiting order; warnings and audit share it. */
+    private final Map<Outcome, Group> groups = new LinkedHashMap<>();
 
     private Warnings(PolicyResult result) {
         this.result = result;
         for (Change change : result.changes()) {
-            Outcome outcome = new Outcome(change.newValue(), change.why());
-            Group group = groups.get(outcome);
-            if (group == null) {
-                group = new Group("set to " + change.newValue() + " (" + change.why() + ")", new ArrayList<>(4));
-                groups.put(outcome, group);
-            }
-            group.changes().add(change);
+            groups.computeIfAbsent(new Outcome(change.newValue(), change.why()),
+                    outcome -> new Group("set to " + outcome.newValue() + " (" + outcome.why() + ")", new ArrayList<>()))
+                    .changes().add(change);
         }
     }
 
@@ -83,16 +74,16 @@ final class Warnings {
      * (why)}), bounded.
      */
     Map<String, String> audit(Reason reason) {
-        Map<String, String> audit = new LinkedHashMap<>(4);
+        Map<String, String> audit = new LinkedHashMap<>();
         audit.put("reason", reason.name());
-        StringBuilder changes = new StringBuilder(256);
+        StringBuilder changes = new StringBuilder();
         for (Group group : groups.values()) {
             changes.append(changes.isEmpty() ? "" : "; ");
             List<Change> folded = group.changes();
             for (int i = 0; i < folded.size() && changes.length() <= MAX_AUDIT_VALUE; i++) {
                 Change change = folded.get(i);
                 changes.append(i == 0 ? "" : ", ").append(change.field());
-                if (!change.oldValue().isEmpty()) {
+                if (change.oldValue() != null && !change.oldValue().isEmpty()) {
                     changes.append(" (was ").append(change.oldValue()).append(')');
                 }
             }
@@ -108,7 +99,7 @@ final class Warnings {
     }
 
     private static String foldFields(String what, List<Change> changes) {
-        StringBuilder line = new StringBuilder(MAX_WARNING).append(PREFIX);
+        StringBuilder line = new StringBuilder(PREFIX);
         int shown = 0;
         for (Change change : changes) {
             int next = (shown == 0 ? 0 : 2) + change.field().length();

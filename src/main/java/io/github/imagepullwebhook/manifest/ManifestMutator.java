@@ -3,11 +3,10 @@ package io.github.imagepullwebhook.manifest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import io.github.imagepullwebhook.admission.PatchDiff;
+import io.github.imagepullwebhook.patch.JsonPatch;
 import io.github.imagepullwebhook.policy.EnforcementScope;
 import io.github.imagepullwebhook.policy.GroupKind;
 import io.github.imagepullwebhook.policy.ImagePolicy;
@@ -44,17 +43,21 @@ public final class ManifestMutator {
         boolean editable = true;
         for (Node document : documents) {
             JsonNode original = YamlTrees.toJson(document);
-            JsonNode mutated = original.deepCopy();
-            for (Target target : targets(mutated)) {
-                PolicyResult result = policy.mutate(target.kind, target.object, EnforcementScope.everySite());
+            List<JsonPatch> patches = new ArrayList<>();
+            for (Target target : targets(original, "")) {
+                PolicyResult result = policy.decide(target.kind, target.object, EnforcementScope.everySite());
                 result.warnings().forEach(w -> warnings.add(target.describe() + ": " + w));
                 changed += result.changed() ? 1 : 0;
+                patches.add(JsonPatch.of(target.pointer, result.changes()));
+            }
+            JsonNode mutated = original.deepCopy();
+            for (JsonPatch patch : patches) {
+                patch.applyTo(mutated);
+                Optional<List<TextEdit>> patchEdits = patcher.edits(document, patch);
+                patchEdits.ifPresent(edits::addAll);
+                editable &= patchEdits.isPresent();
             }
             expected.add(mutated);
-            ArrayNode patch = PatchDiff.diff(original, mutated);
-            Optional<List<TextEdit>> documentEdits = patcher.edits(document, "", patch);
-            documentEdits.ifPresent(edits::addAll);
-            editable &= documentEdits.isPresent();
         }
         String edited = editable ? TextEdit.apply(input, edits) : null;
         if (edited != null && sameTrees(edited, expected)) {
@@ -63,17 +66,20 @@ public final class ManifestMutator {
         return new Result(serialise(input, expected), warnings, changed);
     }
 
-    /** The objects in a document: the document itself, or the items of a {@code List}. */
-    private static List<Target> targets(JsonNode root) {
+    /** The objects in a document: the document itself, or the items of a {@code List}, with their pointers. */
+    private static List<Target> targets(JsonNode root, String pointer) {
         List<Target> targets = new ArrayList<>();
         if (!(root instanceof ObjectNode object)) {
             return targets;
         }
         String kind = object.path("kind").asText();
         if (kind.endsWith("List") && object.path("items").isArray()) {
-            object.path("items").forEach(item -> targets.addAll(targets(item)));
+            JsonNode items = object.path("items");
+            for (int i = 0; i < items.size(); i++) {
+                targets.addAll(targets(items.get(i), pointer + "/items/" + i));
+            }
         } else {
-            targets.add(new Target(GroupKind.ofApiVersion(object.path("apiVersion").asText(), kind), object));
+            targets.add(new Target(GroupKind.ofApiVersion(object.path("apiVersion").asText(), kind), object, pointer));
         }
         return targets;
     }
@@ -110,7 +116,8 @@ public final class ManifestMutator {
         }
     }
 
-    private record Target(GroupKind kind, ObjectNode object) {
+    /** An object to review, at {@code pointer} in its document. */
+    private record Target(GroupKind kind, ObjectNode object, String pointer) {
         String describe() {
             String name = object.path("metadata").path("name").asText();
             return kind + (name.isEmpty() ? "" : " \"" + name + "\"");

@@ -1,6 +1,6 @@
 package io.github.imagepullwebhook.manifest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.github.imagepullwebhook.patch.JsonPatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,14 +28,12 @@ final class PatchToText {
         this.text = text;
     }
 
-    Optional<List<TextEdit>> edits(Node document, String pointerPrefix, JsonNode patch) {
+    Optional<List<TextEdit>> edits(Node document, JsonPatch patch) {
         List<TextEdit> edits = new ArrayList<>();
-        for (JsonNode operation : patch) {
-            String path = pointerPrefix + operation.path("path").asText();
-            String value = operation.path("value").asText();
-            Optional<TextEdit> edit = switch (operation.path("op").asText()) {
-                case "replace" -> replace(document, path, value);
-                case "add" -> add(document, path, value);
+        for (JsonPatch.Operation operation : patch.operations()) {
+            Optional<TextEdit> edit = switch (operation.op()) {
+                case "replace" -> replace(document, operation.path(), operation.value());
+                case "add" -> add(document, operation.path(), operation.value());
                 default -> Optional.empty();
             };
             if (edit.isEmpty()) {

@@ -20,14 +20,12 @@ public final class AlwaysPullImages {
     private AlwaysPullImages() {
     }
 
-    /** Forces {@code Always} on the site; records the change. */
-    public static void apply(ImageSite site, List<Change> changes) {
+    /** The change to {@code Always}, or {@code null} when the site pulls {@code Always} already. */
+    public static Change decide(ImageSite site) {
         if (PullPolicy.ALWAYS.equals(site.pullPolicy())) {
-            return;
+            return null;
         }
-        String old = site.pullPolicy();
-        site.setPullPolicy(PullPolicy.ALWAYS);
-        changes.add(new Change(site.policyPath(), old, PullPolicy.ALWAYS, RULE, "images are always pulled in this namespace"));
+        return site.policyChange(PullPolicy.ALWAYS, RULE, "images are always pulled in this namespace");
     }
 
     /**

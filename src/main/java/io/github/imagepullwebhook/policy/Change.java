@@ -1,14 +1,21 @@
 package io.github.imagepullwebhook.policy;
 
 /**
- * One change a rule made, kept beside the mutated tree so that warnings, audit annotations and
- * logs can say why each patch operation exists.
+ * One change a rule decides: the field, the value it replaces, the value it sets, and why. The
+ * rules return these and write nothing; the JSON patch, the kubectl warnings, the audit
+ * annotations and {@code mutate}'s text edits are all rendered from them.
  *
- * @param field    Kubernetes-style path of the changed field
- * @param oldValue the value before, empty when the field was absent
- * @param newValue the value after
- * @param rule     which rule made it
+ * @param field    Kubernetes-style path of the field, e.g. {@code spec.containers[0].imagePullPolicy}
+ * @param pointer  the same field as a JSON pointer, e.g. {@code /spec/containers/0/imagePullPolicy}
+ * @param oldValue the value it replaces; {@code null} when the field is absent
+ * @param newValue the value it sets
+ * @param rule     which rule decided it
  * @param why      a short human explanation
  */
-public record Change(String field, String oldValue, String newValue, String rule, String why) {
+public record Change(String field, String pointer, String oldValue, String newValue, String rule, String why) {
+
+    /** Whether the field exists already: the patch then replaces it, else adds it. */
+    public boolean replaces() {
+        return oldValue != null;
+    }
 }

@@ -56,9 +56,9 @@ public final class DigestPinner {
      * not roll a workload to a newer digest). A pod's image may change where its pull policy may
      * not, so the image of a fixed site is pinned too.
      */
-    public static List<Candidate> candidates(MutableCopy copy, EnforcementScope scope) {
+    public static List<Candidate> candidates(GroupKind kind, JsonNode object, EnforcementScope scope) {
         List<Candidate> candidates = new ArrayList<>();
-        PodSpecs.visit(copy, site -> {
+        PodSpecs.visit(kind, object, site -> {
             ImageReference reference = site.reference();
             if (site.kind() != SiteKind.IMAGE_VOLUME && scope.enforces(site) && reference != null && reference.hasTag()
                     && !reference.hasDigest()) {
@@ -68,11 +68,9 @@ public final class DigestPinner {
         return candidates;
     }
 
-    /** Writes the pinned image into the candidate's site and records the change. */
-    public static void apply(Candidate candidate, String digest, List<Change> changes) {
-        String pinned = candidate.reference().withDigest(digest);
-        candidate.site().setImage(pinned);
-        changes.add(new Change(candidate.site().imagePath(), candidate.reference().original(), pinned, RULE,
-                "pinned to the digest the tag points at"));
+    /** The change that writes the pinned image into the candidate's site. */
+    public static Change decide(Candidate candidate, String digest) {
+        return candidate.site().imageChange(candidate.reference().withDigest(digest), RULE,
+                "pinned to the digest the tag points at");
     }
 }

@@ -1,14 +1,14 @@
 package io.github.imagepullwebhook.policy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
- * Applies a profile's rules to one object in one pass over its image sites. AlwaysPullImages
- * runs before defaulting so that an enforced site records one change ("forced Always"), and
- * defaulting only fills what enforcement left empty.
+ * Applies a profile's pull-policy rules to one object in one pass over its image sites, and
+ * returns what they decide; the object is only read. With {@code alwaysPull} every enforced
+ * site ends {@code Always}, so defaulting has nothing left to fill; without it, defaulting
+ * fills empty policies.
  */
 public final class ImagePolicy {
 
@@ -26,43 +26,31 @@ public final class ImagePolicy {
     }
 
     /**
-     * Mutates {@code object} (a copy the caller owns) in place.
+     * The changes the rules decide for {@code object}, and warnings about its images.
      *
      * @param scope which sites the rules act on
      */
-    public PolicyResult mutate(GroupKind kind, ObjectNode object, EnforcementScope scope) {
-        return apply(visitor -> PodSpecs.visit(kind, object, visitor), scope);
-    }
-
-    /**
-     * Mutates a reviewed object through its copy-on-write {@link MutableCopy}: the original is
-     * left as sent, and only the sites the rules write are copied.
-     *
-     * @param scope which sites the rules act on
-     */
-    public PolicyResult mutate(MutableCopy copy, EnforcementScope scope) {
-        return apply(visitor -> PodSpecs.visit(copy, visitor), scope);
-    }
-
-    private PolicyResult apply(Consumer<Consumer<ImageSite>> sites, EnforcementScope scope) {
+    public PolicyResult decide(GroupKind kind, JsonNode object, EnforcementScope scope) {
         List<Change> changes = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        sites.accept(site -> {
+        PodSpecs.visit(kind, object, site -> {
             if (!scope.enforces(site)) {
                 return;
             }
             warnAboutImage(site, warnings);
-            if (!scope.policyWritable(site)) {
-                return;
-            }
-            if (rules.alwaysPull()) {
-                AlwaysPullImages.apply(site, changes);
-            }
-            if (rules.defaultPullPolicy()) {
-                PullPolicyDefaulter.apply(site, changes);
+            Change change = scope.policyWritable(site) ? decide(site) : null;
+            if (change != null) {
+                changes.add(change);
             }
         });
         return new PolicyResult(changes, warnings);
+    }
+
+    private Change decide(ImageSite site) {
+        if (rules.alwaysPull()) {
+            return AlwaysPullImages.decide(site);
+        }
+        return rules.defaultPullPolicy() ? PullPolicyDefaulter.decide(site) : null;
     }
 
     /**
@@ -70,7 +58,7 @@ public final class ImagePolicy {
      * asks it too, with {@code fixedOnly}, for the sites it cannot write (see {@link
      * EnforcementScope#policyFixed}): those can only be refused.
      */
-    public List<String> violations(GroupKind kind, ObjectNode object, EnforcementScope scope, boolean fixedOnly) {
+    public List<String> violations(GroupKind kind, JsonNode object, EnforcementScope scope, boolean fixedOnly) {
         if (!rules.alwaysPull()) {
             return List.of();
         }

@@ -7,46 +7,29 @@ import io.github.imagepullwebhook.image.InvalidImageReferenceException;
 
 /**
  * One place in an object that names an image and its pull policy: a container, init container,
- * ephemeral container, or the {@code image} source of a volume. Carries its field path so that
- * every message names the exact field, as Kubernetes' validation errors do.
+ * ephemeral container, or the {@code image} source of a volume. A read-only view of the
+ * request's node: rules never write it, they return {@link Change}s made here, which carry the
+ * site's field path (for messages, as Kubernetes' validation errors name fields) and JSON pointer
+ * (for the patch).
  */
 public final class ImageSite {
 
     private final SiteKind kind;
-    /** The container's or volume's name, which is how an UPDATE matches it to the old object. */
     private final String name;
-    /** Position in its list, which is how a {@link MutableCopy} finds what was written to it. */
-    private final int index;
-    private final SpecLocation.SitePaths paths;
-    /** Where writes go; {@code null} to write into {@link #node} itself. */
-    private final MutableCopy copy;
-    /** The node as visited: the original's when visiting a {@link MutableCopy}, which is never written. */
     private final ObjectNode node;
-    /** What was written to this site through {@link #copy} so far; {@code null} until the first write. */
-    private MutableCopy.WrittenSite written;
+    private final SpecLocation location;
+    private final int index;
     private ImageReference reference;
     private String parseError;
     private boolean parsed;
 
-    /** A site of a visited object, the {@code index}th of its list under {@code location}. */
-    ImageSite(SiteKind kind, String name, ObjectNode node, SpecLocation location, int index, MutableCopy copy) {
+    /** The {@code index}th site of {@code kind}'s list under {@code location}; {@code node} is never written. */
+    ImageSite(SiteKind kind, String name, ObjectNode node, SpecLocation location, int index) {
         this.kind = kind;
         this.name = name;
+        this.node = node;
+        this.location = location;
         this.index = index;
-        this.paths = location.site(kind, index);
-        this.copy = copy;
-        this.node = node;
-        this.written = copy == null ? null : copy.written(kind, index);
-    }
-
-    /** A free-standing site (tests): writes go into {@code node}. */
-    ImageSite(SiteKind kind, ObjectNode node, String fieldPath) {
-        this.kind = kind;
-        this.name = null;
-        this.index = -1;
-        this.paths = SpecLocation.SitePaths.of(fieldPath, null, kind);
-        this.copy = null;
-        this.node = node;
     }
 
     public SiteKind kind() {
@@ -63,64 +46,51 @@ public final class ImageSite {
 
     /** Kubernetes-style path of the container or image source, e.g. {@code spec.initContainers[0]}. */
     public String fieldPath() {
-        return paths.fieldPath();
-    }
-
-    /** JSON pointer of the site's node in the object, e.g. {@code /spec/containers/1}. */
-    String pointer() {
-        return paths.pointer();
+        return location.sitePath(kind, index);
     }
 
     /** Path of the pull-policy field, e.g. {@code spec.containers[1].imagePullPolicy}. */
     public String policyPath() {
-        return paths.policyPath();
+        return fieldPath() + "." + kind.policyField();
     }
 
     /** Path of the image field, e.g. {@code spec.containers[1].image}. */
     public String imagePath() {
-        return paths.imagePath();
+        return fieldPath() + "." + kind.imageField();
     }
 
     /** The image string as written, or {@code null} when the field is absent or not a string. */
     public String image() {
-        return read(kind.imageField());
+        return text(kind.imageField());
     }
 
-    /** The pull policy as written; empty when absent, as Kubernetes treats it. */
+    /** The pull policy as written; empty when absent or not a string, as Kubernetes treats it. */
     public String pullPolicy() {
-        String policy = read(kind.policyField());
+        String policy = text(kind.policyField());
         return policy == null ? "" : policy;
     }
 
-    public void setPullPolicy(String policy) {
-        write(kind.policyField(), paths.policyPointer(), policy);
+    /** A change of the pull policy to {@code value}. */
+    public Change policyChange(String value, String rule, String why) {
+        return change(kind.policyField(), value, rule, why);
     }
 
-    public void setImage(String image) {
-        write(kind.imageField(), paths.imagePointer(), image);
-        parsed = false;
+    /** A change of the image to {@code value}. */
+    public Change imageChange(String value, String rule, String why) {
+        return change(kind.imageField(), value, rule, why);
     }
 
-    /** A string field as the rules left it: the value written through the copy, else the node's. */
-    private String read(String field) {
-        String set = written == null ? null : written.value(field);
-        if (set != null) {
-            return set;
-        }
+    private Change change(String field, String value, String rule, String why) {
+        JsonNode old = node.get(field);
+        String oldValue = old == null ? null : old.isTextual() ? old.textValue() : old.toString();
+        // A field of a container needs no ~ or / escape in a JSON pointer.
+        return new Change(fieldPath() + "." + field, location.sitePointer(kind, index) + "/" + field, oldValue, value,
+                rule, why);
+    }
+
+    private String text(String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? value.textValue() : null;
-    }
-
-    /** @param pointer the field's JSON pointer, built once per site position (patches name it) */
-    private void write(String field, String pointer, String value) {
-        if (copy == null) {
-            node.put(field, value);
-            return;
-        }
-        if (written == null) {
-            written = copy.writable(kind, index, pointer(), node);
-        }
-        written.set(field, pointer, value);
     }
 
     /** The parsed image, or {@code null} when absent or unparsable (see {@link #parseError()}). */
@@ -140,8 +110,6 @@ public final class ImageSite {
             return;
         }
         parsed = true;
-        reference = null;
-        parseError = null;
         String image = image();
         if (image == null) {
             return;

@@ -34,14 +34,12 @@ public final class PodSpecs {
             // but {kind: EphemeralContainers, metadata, ephemeralContainers: [...]}.
             Map.entry(new GroupKind("", "EphemeralContainers"), ""));
 
-    /** The same locations with their JSON pointers, compiled once: {@link #spec} runs on every review. */
+    /** The same locations with their JSON pointers. */
     private static final Map<GroupKind, SpecLocation> SPEC_LOCATIONS = LOCATIONS.entrySet().stream().collect(
             Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> SpecLocation.of(e.getValue())));
 
     private static final GroupKind POD = new GroupKind("", "Pod");
     private static final GroupKind EPHEMERAL_CONTAINERS = new GroupKind("", "EphemeralContainers");
-    /** In visiting order; {@code values()} would copy the array on every review. */
-    private static final List<SiteKind> SITE_KINDS = List.of(SiteKind.values());
 
     private PodSpecs() {
     }
@@ -76,30 +74,16 @@ public final class PodSpecs {
     /**
      * Visits every image site of {@code root}'s pod spec: init containers, containers,
      * ephemeral containers, then image volumes. A kind without a pod spec, or an object whose
-     * spec is missing or malformed, has no sites. Sites write into {@code root} itself.
+     * spec is missing or malformed, has no sites.
      */
     public static void visit(GroupKind kind, JsonNode root, Consumer<ImageSite> visitor) {
-        visit(kind, root, null, visitor);
-    }
-
-    /**
-     * Visits the sites of the object a {@link MutableCopy} holds, in the same order; they read
-     * the copy and write through it, so the original is never written. Rules reach images
-     * only through here, and a site writes only the fields of its own node, which is what lets
-     * the copy copy nothing but written sites.
-     */
-    public static void visit(MutableCopy copy, Consumer<ImageSite> visitor) {
-        visit(copy.kind(), copy.original(), copy, visitor);
-    }
-
-    private static void visit(GroupKind kind, JsonNode root, MutableCopy copy, Consumer<ImageSite> visitor) {
         Optional<ObjectNode> spec = spec(kind, root);
         if (spec.isEmpty()) {
             return;
         }
         SpecLocation location = SPEC_LOCATIONS.get(kind);
-        for (SiteKind siteKind : SITE_KINDS) {
-            visitList(spec.get(), location, siteKind, copy, visitor);
+        for (SiteKind siteKind : SiteKind.values()) {
+            visitList(spec.get(), location, siteKind, visitor);
         }
     }
 
@@ -120,8 +104,7 @@ public final class PodSpecs {
         return sites;
     }
 
-    private static void visitList(ObjectNode spec, SpecLocation location, SiteKind siteKind, MutableCopy copy,
-            Consumer<ImageSite> visitor) {
+    private static void visitList(ObjectNode spec, SpecLocation location, SiteKind siteKind, Consumer<ImageSite> visitor) {
         JsonNode list = spec.get(siteKind.listField());
         if (list == null || !list.isArray()) {
             return;
@@ -134,7 +117,7 @@ public final class PodSpecs {
             }
             if (element instanceof ObjectNode object) {
                 visitor.accept(new ImageSite(siteKind, name != null && name.isTextual() ? name.textValue() : null,
-                        object, location, i, copy));
+                        object, location, i));
             }
         }
     }

@@ -1,24 +1,31 @@
 package io.github.imagepullwebhook.policy;
 
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one pass of the rules did to an object. The lists are the caller's, handed over: they
- * are wrapped read-only rather than copied, since a result is made on every review.
+ * What the rules decided for one object.
  *
- * @param changes  every field changed, with its rule and reason
+ * @param changes  every field to change, with its rule and reason, in visiting order
  * @param warnings problems worth telling the user that did not stop the review
  */
 public record PolicyResult(List<Change> changes, List<String> warnings) {
 
     public PolicyResult {
-        // Read-only views, not copies: both lists are built for this result and handed over.
-        changes = Collections.unmodifiableList(changes);
-        warnings = Collections.unmodifiableList(warnings);
+        changes = List.copyOf(changes);
+        warnings = List.copyOf(warnings);
     }
 
     public boolean changed() {
         return !changes.isEmpty();
+    }
+
+    /** This result with more changes and warnings after its own (pinning's, for one). */
+    public PolicyResult with(List<Change> moreChanges, List<String> moreWarnings) {
+        List<Change> allChanges = new ArrayList<>(changes);
+        allChanges.addAll(moreChanges);
+        List<String> allWarnings = new ArrayList<>(warnings);
+        allWarnings.addAll(moreWarnings);
+        return new PolicyResult(allChanges, allWarnings);
     }
 }

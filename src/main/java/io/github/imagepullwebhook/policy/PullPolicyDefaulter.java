@@ -1,7 +1,6 @@
 package io.github.imagepullwebhook.policy;
 
 import io.github.imagepullwebhook.image.ImageReference;
-import java.util.List;
 
 /**
  * Kubernetes' defaulting of {@code imagePullPolicy} ({@code SetDefaults_Container} and
@@ -28,14 +27,13 @@ public final class PullPolicyDefaulter {
         return latest ? PullPolicy.ALWAYS : PullPolicy.IF_NOT_PRESENT;
     }
 
-    /** Fills an empty policy; records the change. */
-    public static void apply(ImageSite site, List<Change> changes) {
+    /** The change that fills an empty policy, or {@code null} when the site has one. */
+    public static Change decide(ImageSite site) {
         if (!site.pullPolicy().isEmpty()) {
-            return;
+            return null;
         }
         String policy = defaultFor(site);
-        site.setPullPolicy(policy);
-        changes.add(new Change(site.policyPath(), "", policy, RULE, why(site, policy)));
+        return site.policyChange(policy, RULE, why(site, policy));
     }
 
     private static String why(ImageSite site, String policy) {

@@ -1,12 +1,10 @@
 package io.github.imagepullwebhook.server;
 
-import io.github.imagepullwebhook.admission.AdmissionService;
 import io.github.imagepullwebhook.admission.AdmissionService.Answer;
 import io.github.imagepullwebhook.admission.Reason;
 import io.github.imagepullwebhook.policy.GroupKind;
 import io.github.imagepullwebhook.policy.PodSpecs;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,20 +51,6 @@ public final class WebhookMetrics {
         if (answer.httpStatus() >= 400) {
             error(answer.reason() == Reason.INTERNAL_ERROR ? "internal" : "bad_request");
         }
-    }
-
-    /**
-     * How often the change reports of {@code service} came from its memo rather than being
-     * built: the share that came from the memo is what the throughput figures in the README
-     * depend on, so operators can see it for their own cluster.
-     */
-    public void watch(AdmissionService service) {
-        FunctionCounter.builder("webhook_change_reports", service, AdmissionService::reportsReused)
-                .description("Change reports (patch, warnings, audit annotations), by whether the memo answered")
-                .tags("source", "memo").register(registry);
-        FunctionCounter.builder("webhook_change_reports", service, AdmissionService::reportsBuilt)
-                .description("Change reports (patch, warnings, audit annotations), by whether the memo answered")
-                .tags("source", "built").register(registry);
     }
 
     /** Requests refused before they reached the admission service. */

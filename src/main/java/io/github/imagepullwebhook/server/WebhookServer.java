@@ -56,7 +56,6 @@ public final class WebhookServer {
             return Future.failedFuture(new IllegalArgumentException("server.tls.certFile and keyFile are required"));
         }
         WebhookServer server = new WebhookServer(vertx, config, metrics);
-        metrics.watch(service);
         return server.deploy(service, instances).map(server);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.imagepullwebhook.patch.JsonPatch;
 import io.github.imagepullwebhook.policy.GroupKind;
 import java.util.Base64;
 import java.util.List;
@@ -21,11 +22,11 @@ class ReviewResponsesTest {
 
     @Test
     void aPatchedAnswerCarriesThePatchExactlyAndEverythingPeopleRead() throws Exception {
-        Patch patch = new Patch(List.of(
-                new Patch.Operation("replace", "/spec/containers/0/imagePullPolicy", "Always"),
-                new Patch.Operation("add", "/spec/initContainers/0/x~1\"y\\", "é\u0000\n\"quoted\"\u2028")));
-        Verdict verdict = Verdict.allowed(Reason.PATCHED, responses.report(patch,
-                List.of("image-pull-webhook: \"quoted\"\nline"), Map.of("reason", "PATCHED")));
+        JsonPatch patch = new JsonPatch(List.of(
+                new JsonPatch.Operation("replace", "/spec/containers/0/imagePullPolicy", "Always"),
+                new JsonPatch.Operation("add", "/spec/initContainers/0~1x\"y/image", "é\u0000\n\"quoted\"\u2028")));
+        Verdict verdict = new Verdict(Reason.PATCHED, true, patch, List.of("image-pull-webhook: \"quoted\"\nline"),
+                Map.of("reason", "PATCHED"), 200, null);
 
         JsonNode answer = JSON.readTree(responses.review(review, verdict));
 
@@ -38,7 +39,7 @@ class ReviewResponsesTest {
         JsonNode decoded = JSON.readTree(Base64.getDecoder().decode(response.path("patch").asText()));
         assertThat(decoded).hasSize(2);
         for (int i = 0; i < 2; i++) {
-            Patch.Operation sent = patch.operations().get(i);
+            JsonPatch.Operation sent = patch.operations().get(i);
             assertThat(decoded.get(i).path("op").asText()).isEqualTo(sent.op());
             assertThat(decoded.get(i).path("path").asText()).isEqualTo(sent.path());
             assertThat(decoded.get(i).path("value").asText()).isEqualTo(sent.value());
@@ -50,10 +51,23 @@ class ReviewResponsesTest {
     }
 
     @Test
+    void anAnswerWithoutChangesCarriesNoPatchWarningsOrAnnotations() throws Exception {
+        JsonNode response = JSON.readTree(responses.review(review, Verdict.allowed(Reason.NO_CHANGE))).path("response");
+
+        assertThat(response.path("allowed").asBoolean()).isTrue();
+        assertThat(response.has("patch")).isFalse();
+        assertThat(response.has("patchType")).isFalse();
+        assertThat(response.has("warnings")).isFalse();
+        assertThat(response.has("auditAnnotations")).isFalse();
+    }
+
+    @Test
     void aPatchCannotHoldAnOperationTheWebhookNeverSends() {
-        assertThatThrownBy(() -> new Patch.Operation("remove", "/spec/containers/0/imagePullPolicy", ""))
+        assertThatThrownBy(() -> new JsonPatch.Operation("remove", "/spec/containers/0/imagePullPolicy", ""))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("remove /spec/containers/0/imagePullPolicy");
-        assertThatThrownBy(() -> new Patch.Operation("move", "/spec", "")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new JsonPatch.Operation("move", "/spec", "")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new JsonPatch.Operation("replace", "/spec/containers/0/command", "sh"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("replace /spec/containers/0/command");
     }
 
     @Test

@@ -16,9 +16,9 @@ class WarningsTest {
     @Test
     void foldsChangesWithTheSameValueAndReasonAndAuditsWhatTheyReplaced() {
         PolicyResult result = new PolicyResult(List.of(
-                new Change("spec.initContainers[0].imagePullPolicy", "Never", "Always", "alwaysPull", FORCED),
-                new Change("spec.containers[0].imagePullPolicy", "", "IfNotPresent", "defaultPullPolicy", "default"),
-                new Change("spec.containers[1].imagePullPolicy", "IfNotPresent", "Always", "alwaysPull", FORCED)),
+                change("spec.initContainers[0].imagePullPolicy", "Never", "Always", "alwaysPull", FORCED),
+                change("spec.containers[0].imagePullPolicy", null, "IfNotPresent", "defaultPullPolicy", "default"),
+                change("spec.containers[1].imagePullPolicy", "IfNotPresent", "Always", "alwaysPull", FORCED)),
                 List.of("spec.containers[2].image is missing"));
 
         Warnings summary = Warnings.of(result);
@@ -40,7 +40,7 @@ class WarningsTest {
         List<Change> changes = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
-            changes.add(new Change("spec.containers[" + i + "].imagePullPolicy", "Never", "Always", "alwaysPull", FORCED));
+            changes.add(change("spec.containers[" + i + "].imagePullPolicy", "Never", "Always", "alwaysPull", FORCED));
             notes.add("spec.initContainers[" + i + "].image is missing");
         }
 
@@ -53,5 +53,11 @@ class WarningsTest {
                 .startsWith("spec.containers[0].imagePullPolicy (was Never), spec.containers[1]");
         List<String> folded = Warnings.of(new PolicyResult(changes, List.of())).lines();
         assertThat(folded).singleElement().asString().contains(" more set to Always (");
+    }
+
+    /** A change as a site makes it: the pointer follows from the field path. */
+    private static Change change(String field, String oldValue, String newValue, String rule, String why) {
+        String pointer = "/" + field.replace(".", "/").replace("[", "/").replace("]", "");
+        return new Change(field, pointer, oldValue, newValue, rule, why);
     }
 }

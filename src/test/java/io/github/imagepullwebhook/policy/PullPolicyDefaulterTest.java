@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,20 +38,32 @@ class PullPolicyDefaulterTest {
             if (policy != null) {
                 node.put(kind.policyField(), policy);
             }
-            ImageSite site = new ImageSite(kind, node, "spec.x[0]");
-            List<Change> changes = new ArrayList<>();
-            PullPolicyDefaulter.apply(site, changes);
-            assertThat(node.get(kind.policyField()).asText()).as(kind.name()).isEqualTo(expected);
-            assertThat(changes).hasSize(policy == null || policy.isEmpty() ? 1 : 0);
+            Change change = PullPolicyDefaulter.decide(site(kind, node));
+            String result = change == null ? policy : change.newValue();
+            assertThat(result).as(kind.name()).isEqualTo(expected);
+            assertThat(change == null).as(kind.name() + " changed").isEqualTo(policy != null && !policy.isEmpty());
+            if (change != null) {
+                assertThat(change.oldValue()).isEqualTo(policy);
+                assertThat(change.replaces()).isEqualTo(policy != null);
+            }
         }
     }
 
     @Test
     void aContainerWithoutImageIsDefaultedAsKubernetesDoes() {
         ObjectNode node = JSON.createObjectNode().put("name", "c");
-        List<Change> changes = new ArrayList<>();
-        PullPolicyDefaulter.apply(new ImageSite(SiteKind.CONTAINER, node, "spec.containers[0]"), changes);
-        assertThat(node.get("imagePullPolicy").asText()).isEqualTo("IfNotPresent");
-        assertThat(changes).singleElement().extracting(Change::field).isEqualTo("spec.containers[0].imagePullPolicy");
+        Change change = PullPolicyDefaulter.decide(site(SiteKind.CONTAINER, node));
+        assertThat(change.newValue()).isEqualTo("IfNotPresent");
+        assertThat(change.field()).isEqualTo("spec.containers[0].imagePullPolicy");
+        assertThat(change.pointer()).isEqualTo("/spec/containers/0/imagePullPolicy");
+        assertThat(node.has("imagePullPolicy")).as("rules write nothing").isFalse();
+    }
+
+    /** The first site of {@code kind} in a pod whose spec holds just {@code node} there. */
+    private static ImageSite site(SiteKind kind, ObjectNode node) {
+        ObjectNode entry = kind == SiteKind.IMAGE_VOLUME ? JSON.createObjectNode().put("name", "v").set("image", node) : node;
+        ObjectNode pod = JSON.createObjectNode();
+        pod.putObject("spec").putArray(kind.listField()).add(entry);
+        return PodSpecs.sites(new GroupKind("", "Pod"), pod).get(0);
     }
 }
