@@ -112,6 +112,7 @@ def write(case, request, expected):
 
 
 ENFORCE = {"defaultPullPolicy": True, "alwaysPull": True}
+ENFORCE_WORKLOADS = {"defaultPullPolicy": True, "alwaysPull": True, "alwaysPullScope": "workloads"}
 DEFAULT_ONLY = {"defaultPullPolicy": True, "alwaysPull": False}
 
 
@@ -129,12 +130,19 @@ FULL = [("/initContainers/0/imagePullPolicy", "Always", True), ("/containers/0/i
 FULL_WARNING = ("image-pull-webhook: {p}.initContainers[0].imagePullPolicy, {p}.containers[0].imagePullPolicy "
                 "set to Always (images are always pulled in this namespace)")
 
-# 1. Every kind, enforced, as the apiserver sends it (policies already defaulted).
+# 1. Every kind, enforced, as the apiserver sends it (policies already defaulted); templates
+#    only with alwaysPullScope: workloads.
 for kind, (_, _, _, build, prefix) in KINDS.items():
     dotted = prefix[1:].replace("/", ".")
     write("enforce-" + kind.lower(), review(kind, build(full_spec())),
-          {"profile": ENFORCE, "mode": "mutate", "reason": "PATCHED", "allowed": True,
-           "patch": ops(prefix, FULL), "warnings": [FULL_WARNING.format(p=dotted)]})
+          {"profile": ENFORCE if kind == "Pod" else ENFORCE_WORKLOADS, "mode": "mutate", "reason": "PATCHED",
+           "allowed": True, "patch": ops(prefix, FULL), "warnings": [FULL_WARNING.format(p=dotted)]})
+# With the default scope (pods), templates are left as written and not validated: every pod
+# their controllers create is enforced instead.
+write("enforce-deployment-scope-pods", review("Deployment", KINDS["Deployment"][3](full_spec())),
+      {"profile": ENFORCE, "mode": "mutate", "reason": "NO_CHANGE", "allowed": True, "patch": None, "warnings": []})
+write("validate-deployment-scope-pods", review("Deployment", KINDS["Deployment"][3](full_spec())),
+      {"profile": ENFORCE, "mode": "validate", "reason": "VALIDATED", "allowed": True, "patch": None, "warnings": []})
 
 # 2. Same, as v1beta1: answered in v1beta1.
 write("enforce-pod-v1beta1", review("Pod", KINDS["Pod"][3](full_spec()), version="admission.k8s.io/v1beta1"),
@@ -234,12 +242,12 @@ new_dep = copy.deepcopy(old_dep)
 a, b = new_dep["spec"]["template"]["spec"]["containers"]
 a["image"], b["image"] = b["image"], a["image"]
 write("enforce-update-deployment-image-swap", review("Deployment", new_dep, "UPDATE", old_dep),
-      {"profile": ENFORCE, "mode": "mutate", "reason": "PATCHED", "allowed": True,
+      {"profile": ENFORCE_WORKLOADS, "mode": "mutate", "reason": "PATCHED", "allowed": True,
        "patch": ops("/spec/template/spec", [("/containers/0/imagePullPolicy", "Always", True)]),
        "warnings": ["image-pull-webhook: spec.template.spec.containers[0].imagePullPolicy set to Always "
                     "(images are always pulled in this namespace)"]})
 write("validate-update-deployment-image-swap", review("Deployment", new_dep, "UPDATE", old_dep),
-      {"profile": ENFORCE, "mode": "validate", "reason": "DENIED_PULL_POLICY", "allowed": False, "patch": None,
+      {"profile": ENFORCE_WORKLOADS, "mode": "validate", "reason": "DENIED_PULL_POLICY", "allowed": False, "patch": None,
        "warnings": [], "code": 403,
        "message": 'Deployment.apps "web" is forbidden: images must always be pulled in namespace "team-a": '
                   'spec.template.spec.containers[0].imagePullPolicy: Unsupported value: "IfNotPresent": '
@@ -311,7 +319,7 @@ write("skip-ignored-namespace", review("Pod", KINDS["Pod"][3](full_spec()), ns="
 
 # 10. Validate: deny with every offending path; allow when all Always.
 write("validate-deny-cronjob", review("CronJob", KINDS["CronJob"][3](full_spec())),
-      {"profile": ENFORCE, "mode": "validate", "reason": "DENIED_PULL_POLICY", "allowed": False, "patch": None,
+      {"profile": ENFORCE_WORKLOADS, "mode": "validate", "reason": "DENIED_PULL_POLICY", "allowed": False, "patch": None,
        "warnings": [], "code": 403,
        "message": 'CronJob.batch "nightly" is forbidden: images must always be pulled in namespace "team-a": '
                   'spec.jobTemplate.spec.template.spec.initContainers[0].imagePullPolicy: Unsupported value: "Never": '
@@ -343,4 +351,15 @@ write("default-unparsable-images", review("Pod", KINDS["Pod"][3](weird)),
                     '(invalid reference format: repository name must be lowercase); the kubelet will refuse it',
                     "image-pull-webhook: spec.containers[0].imagePullPolicy, spec.containers[1].imagePullPolicy, "
                     "spec.containers[2].imagePullPolicy set to IfNotPresent (default; image has no parsable tag)"]})
+# 12. warnLatest: a warning per container that runs latest, named or by omission; a digest
+#     fixes the bytes, so latest@sha256 is not warned about.
+latest = pod_spec([container("a", "nginx", policy="Always"), container("b", "nginx:latest", policy="Always"),
+                   container("c", "nginx:latest@" + DIGEST, policy="Always"), container("d", "nginx:1.27")])
+write("warn-latest-pod", review("Pod", KINDS["Pod"][3](latest)),
+      {"profile": {"defaultPullPolicy": True, "warnLatest": True}, "mode": "mutate", "reason": "NO_CHANGE",
+       "allowed": True, "patch": None,
+       "warnings": ['image-pull-webhook: spec.containers[0].image "nginx" has no tag, so it uses latest, which moves: '
+                    'name a version (or a digest) in production',
+                    'image-pull-webhook: spec.containers[1].image "nginx:latest" uses the tag latest, which moves: '
+                    'name a version (or a digest) in production']})
 print("fixtures written")

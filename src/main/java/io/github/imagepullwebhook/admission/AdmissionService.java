@@ -163,11 +163,12 @@ public final class AdmissionService {
         PolicyResult result = policy.decide(review.kind(), object, scope);
         List<Candidate> candidates = pinning == null || !DigestPinner.pinsObject(review.kind(), object, policy.rules())
                 ? List.of() : DigestPinner.candidates(review.kind(), object, scope);
-        if (candidates.isEmpty()) {
-            return CompletableFuture.completedFuture(Verdict.decided(result, List.of()));
+        Optional<ObjectNode> podSpec = PodSpecs.spec(review.kind(), object);
+        boolean checkSecrets = pinning != null && policy.rules().checkPullSecrets() && podSpec.isPresent();
+        if (candidates.isEmpty() && !checkSecrets) {
+            return CompletableFuture.completedFuture(Verdict.decided(result, List.of(), List.of()));
         }
-        JsonNode podSpec = PodSpecs.spec(review.kind(), object).orElseThrow(); // candidates exist, so the spec does
-        return pinning.resolve(review.namespace(), podSpec, PodSpecs.isPod(review.kind()), candidates)
+        return pinning.resolve(review.namespace(), podSpec.orElseThrow(), PodSpecs.isPod(review.kind()), candidates)
                 .thenApply(outcome -> pinned(result, outcome));
     }
 
@@ -189,7 +190,7 @@ public final class AdmissionService {
         }
         List<String> notes = new ArrayList<>(pins.warnings());
         notes.addAll(failures);
-        return Verdict.decided(result.with(changes, notes), failures);
+        return Verdict.decided(result.with(changes, notes), failures, pins.missing());
     }
 
     /** @param fixedOnly only the sites whose pull policy the mutate step cannot write */

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Asks, for every candidate of one review at once, the registry for its digest with the
  * credentials the pod would use, all within one deadline (well inside the webhook's
- * {@code timeoutSeconds}). Never throws: every candidate ends as a digest or a reason.
+ * {@code timeoutSeconds}). Never throws: every candidate ends as a digest or a reason. With no
+ * candidate it reads the pod's pull Secrets only, for {@code checkPullSecrets}.
  *
  * @param keychain    the pod's credentials
  * @param resolver    the registry (usually through the cache)
@@ -32,8 +33,12 @@ public record Pinning(Keychain keychain, DigestResolver resolver, Duration timeo
     public record Result(Candidate candidate, String digest, String failure) {
     }
 
-    /** What pinning found, with the keychain's warnings. */
-    public record Outcome(List<Result> results, List<String> warnings) {
+    /**
+     * What pinning found, with the keychain's warnings.
+     *
+     * @param missing names of the pod's pull Secrets that do not exist
+     */
+    public record Outcome(List<Result> results, List<String> warnings, List<String> missing) {
     }
 
     CompletionStage<Outcome> resolve(String namespace, JsonNode podSpec, boolean isPod, List<Candidate> candidates) {
@@ -42,7 +47,9 @@ public record Pinning(Keychain keychain, DigestResolver resolver, Duration timeo
                 .thenCompose(keyring -> resolveAll(keyring, candidates, deadline))
                 .exceptionally(failure -> {
                     String reason = "cannot read pull secrets: " + describe(failure);
-                    return new Outcome(candidates.stream().map(c -> new Result(c, null, reason)).toList(), List.of());
+                    // Without candidates nothing fails but the check of the pod's Secrets: say so.
+                    return new Outcome(candidates.stream().map(c -> new Result(c, null, reason)).toList(),
+                            candidates.isEmpty() ? List.of(reason) : List.of(), List.of());
                 });
     }
 
@@ -55,7 +62,8 @@ public record Pinning(Keychain keychain, DigestResolver resolver, Duration timeo
                             : new Result(candidate, null, describe(failure))));
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
-                .thenApply(done -> new Outcome(pending.stream().map(CompletableFuture::join).toList(), keyring.warnings()));
+                .thenApply(done -> new Outcome(pending.stream().map(CompletableFuture::join).toList(), keyring.warnings(),
+                        keyring.missing()));
     }
 
     /** A timer only for what is still pending: cache hits are complete and need none. */

@@ -29,20 +29,24 @@ public record Verdict(Reason reason, boolean allowed, JsonPatch patch, List<Stri
 
     /**
      * What the rules decided, rendered: the patch, the warnings and the audit annotations all
-     * come from the one list of changes. Audit annotations are written when something changed
-     * or failed.
+     * come from the one list of changes. Audit annotations are written when something changed,
+     * failed or is missing.
      *
-     * @param failures images that could not be pinned (admitted unpinned)
+     * @param failures       images that could not be pinned (admitted unpinned)
+     * @param missingSecrets the pod's pull Secrets that do not exist
      */
-    static Verdict decided(PolicyResult result, List<String> failures) {
+    static Verdict decided(PolicyResult result, List<String> failures, List<String> missingSecrets) {
         Reason reason = !failures.isEmpty() ? Reason.RESOLUTION_FAILED_ALLOWED
                 : result.changed() ? Reason.PATCHED : Reason.NO_CHANGE;
         Warnings summary = Warnings.of(result);
         Map<String, String> audit = Map.of();
-        if (result.changed() || !failures.isEmpty()) {
+        if (result.changed() || !failures.isEmpty() || !missingSecrets.isEmpty()) {
             audit = summary.audit(reason);
             if (!failures.isEmpty()) {
                 audit.put("pinning-failed", Warnings.bounded(String.join("; ", failures)));
+            }
+            if (!missingSecrets.isEmpty()) {
+                audit.put("missing-pull-secrets", Warnings.bounded(String.join(", ", missingSecrets)));
             }
         }
         return new Verdict(reason, true, result.changed() ? JsonPatch.of(result.changes()) : null, summary.lines(),

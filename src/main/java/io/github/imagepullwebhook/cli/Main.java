@@ -120,7 +120,7 @@ public final class Main {
 
     static Pinning pinning(Vertx vertx, WebhookConfig config, Keychain keychain,
                            io.micrometer.core.instrument.MeterRegistry meters) {
-        if (!config.pinsDigests()) {
+        if (!config.readsPullSecrets()) {
             return null;
         }
         RegistryConfig registry = config.registry();

@@ -144,7 +144,7 @@ final class ServeCommand implements Callable<Integer> {
     /** Pull Secrets through the Kubernetes API, node credentials after them; only when some profile pins. */
     private static io.github.imagepullwebhook.admission.Pinning pinning(Vertx vertx, WebhookConfig webhook,
             io.github.imagepullwebhook.server.WebhookMetrics metrics) throws java.io.IOException {
-        if (!webhook.pinsDigests()) {
+        if (!webhook.readsPullSecrets()) {
             return null;
         }
         java.util.concurrent.ExecutorService secrets = Executors.newFixedThreadPool(4, r -> {

@@ -3,12 +3,30 @@ package io.github.imagepullwebhook.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.imagepullwebhook.policy.Rules;
+import java.util.Locale;
 
 /**
  * One policy profile, served at {@code /mutate/<name>} (and {@code /validate/<name>}). The
  * cluster admin scopes a profile to namespaces with the webhook entry's namespaceSelector.
+ *
+ * @param defaultPullPolicy fill empty pull policies as Kubernetes does
+ * @param alwaysPull        force {@code Always} (AlwaysPullImages)
+ * @param alwaysPullScope   where {@code alwaysPull} acts
+ * @param pinDigests        pin tags to digests
+ * @param pinScope          where pinning acts
+ * @param warnLatest        warn about containers running {@code :latest} or no tag
+ * @param checkPullSecrets  warn about named pull Secrets that do not exist
  */
-public record Profile(boolean defaultPullPolicy, boolean alwaysPull, boolean pinDigests, PinScope pinScope) {
+public record Profile(boolean defaultPullPolicy, boolean alwaysPull, Scope alwaysPullScope, boolean pinDigests,
+                      PinScope pinScope, boolean warnLatest, boolean checkPullSecrets) {
+
+    /** Which objects {@code alwaysPull} touches. */
+    public enum Scope {
+        /** Pods only, as the in-tree plugin: every controller creates pods, and templates stay as written. */
+        PODS,
+        /** Pods and workload templates, for those who want {@code kubectl apply} to show the enforced policy. */
+        WORKLOADS
+    }
 
     /** Which objects pinning touches. */
     public enum PinScope {
@@ -18,29 +36,53 @@ public record Profile(boolean defaultPullPolicy, boolean alwaysPull, boolean pin
         PODS
     }
 
-    public static final Profile DEFAULT = new Profile(true, false, false, PinScope.ALL);
+    public static final Profile DEFAULT = new Profile(true, false, Scope.PODS, false, PinScope.ALL, false, false);
 
-    /** Without pinning, as most tests and profiles use it. */
+    /** Pull-policy rules only, with every other setting at its default. */
     public Profile(boolean defaultPullPolicy, boolean alwaysPull) {
-        this(defaultPullPolicy, alwaysPull, false, PinScope.ALL);
+        this(defaultPullPolicy, alwaysPull, Scope.PODS, false, PinScope.ALL, false, false);
     }
 
     @JsonCreator
     static Profile of(@JsonProperty("defaultPullPolicy") Boolean defaultPullPolicy,
                       @JsonProperty("alwaysPull") Boolean alwaysPull,
+                      @JsonProperty("alwaysPullScope") String alwaysPullScope,
                       @JsonProperty("pinDigests") Boolean pinDigests,
-                      @JsonProperty("pinScope") String pinScope) {
-        PinScope scope;
-        try {
-            scope = pinScope == null ? PinScope.ALL : PinScope.valueOf(pinScope.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("pinScope must be all or pods, was \"" + pinScope + "\"");
-        }
+                      @JsonProperty("pinScope") String pinScope,
+                      @JsonProperty("warnLatest") Boolean warnLatest,
+                      @JsonProperty("checkPullSecrets") Boolean checkPullSecrets) {
         return new Profile(defaultPullPolicy == null ? DEFAULT.defaultPullPolicy : defaultPullPolicy,
-                alwaysPull == null ? DEFAULT.alwaysPull : alwaysPull, pinDigests != null && pinDigests, scope);
+                alwaysPull != null && alwaysPull,
+                option(Scope.class, "alwaysPullScope", alwaysPullScope, DEFAULT.alwaysPullScope),
+                pinDigests != null && pinDigests,
+                option(PinScope.class, "pinScope", pinScope, DEFAULT.pinScope),
+                warnLatest != null && warnLatest, checkPullSecrets != null && checkPullSecrets);
+    }
+
+    /** An enum option spelled in lower case, as the chart and the documentation spell it. */
+    private static <E extends Enum<E>> E option(Class<E> type, String key, String value, E fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            StringBuilder allowed = new StringBuilder();
+            for (E constant : type.getEnumConstants()) {
+                allowed.append(allowed.isEmpty() ? "" : " or ").append(constant.name().toLowerCase(Locale.ROOT));
+            }
+            throw new IllegalArgumentException(key + " must be " + allowed + ", was \"" + value + "\"");
+        }
     }
 
     public Rules rules() {
-        return new Rules(defaultPullPolicy, alwaysPull, pinDigests, pinScope == PinScope.PODS);
+        return new Rules(defaultPullPolicy, alwaysPull, alwaysPullScope == Scope.WORKLOADS, pinDigests,
+                pinScope == PinScope.PODS, warnLatest, checkPullSecrets);
+    }
+
+    /** Whether the profile acts on workload templates at all (the chart registers those kinds then). */
+    public boolean actsOnTemplates() {
+        return (alwaysPull && alwaysPullScope == Scope.WORKLOADS) || (pinDigests && pinScope == PinScope.ALL)
+                || warnLatest || checkPullSecrets;
     }
 }

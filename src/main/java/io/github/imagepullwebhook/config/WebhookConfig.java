@@ -50,9 +50,14 @@ public record WebhookConfig(ServerConfig server, Map<String, Profile> profiles, 
         this(server, profiles, ignoreNamespaces, RegistryConfig.DEFAULT);
     }
 
-    /** True when some profile pins digests, so the registry client and keychain are needed. */
+    /** True when some profile pins digests, so the registry client is needed. */
     public boolean pinsDigests() {
         return profiles.values().stream().anyMatch(Profile::pinDigests);
+    }
+
+    /** True when some profile reads pods' pull Secrets (to pin, or to check them), so the keychain is needed. */
+    public boolean readsPullSecrets() {
+        return profiles.values().stream().anyMatch(p -> p.pinDigests() || p.checkPullSecrets());
     }
 
     public WebhookConfig {

@@ -2,6 +2,7 @@ package io.github.imagepullwebhook.credentials;
 
 import io.github.imagepullwebhook.image.ImageReference;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +23,7 @@ public final class Keyring {
     }
 
     /** Indexed key → parsed key and credentials (in the order added), iterated in reverse key order. */
-    private final Map<String, Indexed> index = new TreeMap<>(java.util.Comparator.reverseOrder());
+    private final Map<String, Indexed> index = new TreeMap<>(Comparator.reverseOrder());
 
     /** Adds one config's entries (key as written → credential). */
     public Keyring add(Map<String, RegistryCredential> entries) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -65,7 +66,7 @@ public final class KubernetesKeychain implements Keychain {
      * either could fire first, and a review then failed as "deadline passed" or went on without
      * the Secret ("API server not reachable") by chance (seen in the tests under load).
      */
-    static final java.time.Duration PAST_DEADLINE = java.time.Duration.ofMillis(250);
+    static final Duration PAST_DEADLINE = Duration.ofMillis(250);
 
     /**
      * How the webhook talks to the API server: {@code base} (normally auto-configured from the
@@ -74,25 +75,33 @@ public final class KubernetesKeychain implements Keychain {
      * after the deadline is of no use, and a slow API server must not hold the keychain's
      * threads for fabric8's default 10 s × retries.
      */
-    public static Config apiConfig(Config base, java.time.Duration deadline) {
+    public static Config apiConfig(Config base, Duration deadline) {
         int millis = (int) Math.min(Integer.MAX_VALUE, deadline.plus(PAST_DEADLINE).toMillis());
         return new ConfigBuilder(base).withConnectionTimeout(millis).withRequestTimeout(millis)
                 .withRequestRetryBackoffLimit(0).build();
     }
 
+    /**
+     * The Secrets the kubelet will have: the pod's own list. The ServiceAccount admission plugin
+     * copies the ServiceAccount's {@code imagePullSecrets} into a pod only when the pod lists
+     * none, and it has done so before a webhook sees the pod; templates are not filled, so for a
+     * template without a list the ServiceAccount's are read here, as its pods will get them.
+     */
     private PodKeyring read(String namespace, JsonNode podSpec, boolean isPod) {
         List<String> warnings = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
-        podSpec.path("imagePullSecrets").forEach(ref -> names.add(ref.path("name").asText("")));
-        if (!isPod) {
+        JsonNode listed = podSpec.path("imagePullSecrets");
+        listed.forEach(ref -> names.add(ref.path("name").asText("")));
+        if (!isPod && listed.isEmpty()) {
             names.addAll(serviceAccountSecrets(namespace, podSpec.path("serviceAccountName").asText("default"), warnings));
         }
         names.remove("");
         Keyring pods = new Keyring();
+        List<String> missing = new ArrayList<>();
         for (String name : names) {
-            add(pods, namespace, name, warnings);
+            add(pods, namespace, name, warnings, missing);
         }
-        return new PodKeyring(List.of(pods, node), warnings);
+        return new PodKeyring(List.of(pods, node), warnings, missing);
     }
 
     private List<String> serviceAccountSecrets(String namespace, String name, List<String> warnings) {
@@ -108,7 +117,7 @@ public final class KubernetesKeychain implements Keychain {
         }
     }
 
-    private void add(Keyring keyring, String namespace, String name, List<String> warnings) {
+    private void add(Keyring keyring, String namespace, String name, List<String> warnings, List<String> missing) {
         String where = "imagePullSecret \"" + name + "\"";
         Secret secret;
         try {
@@ -118,8 +127,9 @@ public final class KubernetesKeychain implements Keychain {
             return;
         }
         if (secret == null) {
+            missing.add(name);
             warnings.add(where + " not found in namespace \"" + namespace
-                    + "\"; the kubelet will report FailedToRetrieveImagePullSecret");
+                    + "\"; the kubelet will report FailedToRetrieveImagePullSecret and pull without it");
             return;
         }
         Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
@@ -130,11 +140,14 @@ public final class KubernetesKeychain implements Keychain {
             } else if (DOCKERCFG.equals(secret.getType()) && data.containsKey(".dockercfg")) {
                 keyring.add(DockerConfig.parseDockercfg(Base64.getDecoder().decode(data.get(".dockercfg")), source));
             } else {
-                warnings.add(where + " is not of type " + DOCKERCONFIGJSON + " or " + DOCKERCFG + " with its data key");
+                warnings.add(where + " is not of type " + DOCKERCONFIGJSON + " or " + DOCKERCFG
+                        + " with its data key; the kubelet ignores it too");
             }
         } catch (InvalidDockerConfigException | IllegalArgumentException e) {
-            warnings.add(where + " is not usable: " + (e instanceof InvalidDockerConfigException ? e.getMessage()
-                    : "data is not base64"));
+            // The kubelet fails every image pull of a pod with such a Secret; pinning goes on
+            // without it, so the warning at admission says what will happen on the node.
+            warnings.add(where + " is not usable (" + (e instanceof InvalidDockerConfigException ? e.getMessage()
+                    : "data is not base64") + "); the kubelet will fail this pod's image pulls");
         }
     }
 

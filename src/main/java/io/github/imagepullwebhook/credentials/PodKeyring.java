@@ -11,12 +11,19 @@ import java.util.List;
  *
  * @param keyrings consulted in order; the matches of each are appended
  * @param warnings e.g. a referenced Secret that does not exist, worded for the user
+ * @param missing  the names of referenced pull Secrets that do not exist in the namespace
  */
-public record PodKeyring(List<Keyring> keyrings, List<String> warnings) {
+public record PodKeyring(List<Keyring> keyrings, List<String> warnings, List<String> missing) {
 
     public PodKeyring {
         keyrings = List.copyOf(keyrings);
         warnings = List.copyOf(warnings);
+        missing = List.copyOf(missing);
+    }
+
+    /** A keyring whose Secrets all exist (or that names none). */
+    public PodKeyring(List<Keyring> keyrings, List<String> warnings) {
+        this(keyrings, warnings, List.of());
     }
 
     public List<RegistryCredential> lookup(ImageReference image) {

@@ -1,5 +1,8 @@
 package io.github.imagepullwebhook.manifest;
 
+import java.util.Comparator;
+import java.util.List;
+
 /** Replace {@code [start, end)} of the text with {@code replacement}; an insert has start == end. */
 record TextEdit(int start, int end, String replacement) {
 
@@ -7,10 +10,10 @@ record TextEdit(int start, int end, String replacement) {
         return new TextEdit(at, at, text);
     }
 
-    static String apply(String text, java.util.List<TextEdit> edits) {
+    static String apply(String text, List<TextEdit> edits) {
         StringBuilder out = new StringBuilder(text);
         edits.stream()
-                .sorted(java.util.Comparator.comparingInt(TextEdit::start).reversed())
+                .sorted(Comparator.comparingInt(TextEdit::start).reversed())
                 .forEach(edit -> out.replace(edit.start, edit.end, edit.replacement));
         return out.toString();
     }

@@ -7,8 +7,10 @@ import java.util.List;
 
 /**
  * Tag → digest pinning, as pure rules: which images to pin, and how the pinned image is
- * written ({@code name:tag@sha256:…}, the user's string with the digest appended, so the tag
- * stays readable). Asking registries is the admission layer's job; this class never does I/O.
+ * written: the user's string with the digest appended ({@code name:tag@sha256:…}, and {@code
+ * name@sha256:…} for an untagged reference, which names {@code latest}), so the name and tag stay
+ * as the user wrote them. Asking registries is the admission layer's job; this class never does
+ * I/O.
  */
 public final class DigestPinner {
 
@@ -51,7 +53,8 @@ public final class DigestPinner {
     }
 
     /**
-     * Containers with a parsable, tagged image without digest that the scope enforces: new, or
+     * Sites (containers of every kind, and image volumes) with a parsable image without digest
+     * that the scope enforces: new, or
      * with a changed image (on UPDATE an unchanged image is never re-resolved: a label edit must
      * not roll a workload to a newer digest). A pod's image may change where its pull policy may
      * not, so the image of a fixed site is pinned too.
@@ -60,8 +63,7 @@ public final class DigestPinner {
         List<Candidate> candidates = new ArrayList<>();
         PodSpecs.visit(kind, object, site -> {
             ImageReference reference = site.reference();
-            if (site.kind() != SiteKind.IMAGE_VOLUME && scope.enforces(site) && reference != null && reference.hasTag()
-                    && !reference.hasDigest()) {
+            if (scope.enforces(site) && reference != null && !reference.hasDigest()) {
                 candidates.add(new Candidate(site, reference));
             }
         });

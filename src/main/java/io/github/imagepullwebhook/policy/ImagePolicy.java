@@ -1,14 +1,16 @@
 package io.github.imagepullwebhook.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.imagepullwebhook.image.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Applies a profile's pull-policy rules to one object in one pass over its image sites, and
- * returns what they decide; the object is only read. With {@code alwaysPull} every enforced
- * site ends {@code Always}, so defaulting has nothing left to fill; without it, defaulting
- * fills empty policies.
+ * returns what they decide and what to warn about; the object is only read. Where {@code
+ * alwaysPull} applies (pods; templates too with the workloads scope) every enforced site ends
+ * {@code Always}, so defaulting has nothing left to fill; elsewhere defaulting fills empty
+ * policies.
  */
 public final class ImagePolicy {
 
@@ -33,12 +35,13 @@ public final class ImagePolicy {
     public PolicyResult decide(GroupKind kind, JsonNode object, EnforcementScope scope) {
         List<Change> changes = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        boolean alwaysPull = rules.alwaysPull(kind);
         PodSpecs.visit(kind, object, site -> {
             if (!scope.enforces(site)) {
                 return;
             }
             warnAboutImage(site, warnings);
-            Change change = scope.policyWritable(site) ? decide(site) : null;
+            Change change = scope.policyWritable(site) ? decide(site, alwaysPull) : null;
             if (change != null) {
                 changes.add(change);
             }
@@ -46,8 +49,8 @@ public final class ImagePolicy {
         return new PolicyResult(changes, warnings);
     }
 
-    private Change decide(ImageSite site) {
-        if (rules.alwaysPull()) {
+    private Change decide(ImageSite site, boolean alwaysPull) {
+        if (alwaysPull) {
             return AlwaysPullImages.decide(site);
         }
         return rules.defaultPullPolicy() ? PullPolicyDefaulter.decide(site) : null;
@@ -59,19 +62,27 @@ public final class ImagePolicy {
      * EnforcementScope#policyFixed}): those can only be refused.
      */
     public List<String> violations(GroupKind kind, JsonNode object, EnforcementScope scope, boolean fixedOnly) {
-        if (!rules.alwaysPull()) {
+        if (!rules.alwaysPull(kind)) {
             return List.of();
         }
         return AlwaysPullImages.violations(PodSpecs.sites(kind, object), scope, fixedOnly);
     }
 
-    private static void warnAboutImage(ImageSite site, List<String> warnings) {
+    private void warnAboutImage(ImageSite site, List<String> warnings) {
         if (site.image() == null) {
             warnings.add(site.imagePath() + " is missing");
         } else if (site.parseError() != null) {
             warnings.add(site.imagePath() + " " + quote(site.image()) + " is not a valid image reference ("
                     + site.parseError() + "); the kubelet will refuse it");
+        } else if (rules.warnLatest() && runsLatest(site.reference())) {
+            warnings.add(site.imagePath() + " " + quote(site.image()) + (site.reference().hasTag() ? " uses the tag"
+                    : " has no tag, so it uses") + " latest, which moves: name a version (or a digest) in production");
         }
+    }
+
+    /** A reference whose bytes follow {@code latest}: the tag {@code latest}, or none, and no digest. */
+    private static boolean runsLatest(ImageReference reference) {
+        return !reference.hasDigest() && ImageReference.LATEST.equals(reference.effectiveTag());
     }
 
     /**

@@ -100,13 +100,13 @@ public final class RegistryClient implements DigestResolver {
 
     @Override
     public CompletionStage<String> resolve(ImageReference image, List<RegistryCredential> credentials) {
-        if (!image.hasTag()) {
+        if (image.effectiveTag().isEmpty()) { // a digest and no tag: nothing to resolve
             return Future.<String>failedFuture(new RegistryException("no tag to resolve in " + image.canonical()))
                     .toCompletionStage();
         }
         String host = image.apiHost();
         String url = (insecureHosts.contains(host) ? "http://" : "https://") + host + "/v2/" + image.path()
-                + "/manifests/" + image.tag();
+                + "/manifests/" + image.effectiveTag(); // an untagged reference names latest
         return manifest(url, null).compose(first -> {
             if (first.status != 401) {
                 return digest(image, url, null, first);
@@ -218,7 +218,7 @@ public final class RegistryClient implements DigestResolver {
 
     private Future<String> digest(ImageReference image, String url, String authorization, Response head) {
         if (head.status == 404) {
-            return Future.failedFuture(new RegistryException("tag " + image.tag() + " not found in "
+            return Future.failedFuture(new RegistryException("tag " + image.effectiveTag() + " not found in "
                     + image.repository()));
         }
         if (head.status == 429) {
@@ -228,7 +228,7 @@ public final class RegistryClient implements DigestResolver {
         }
         if (head.status != 200) {
             return Future.failedFuture(new RegistryException(image.apiHost() + " answered " + head.status
-                    + " for " + image.repository() + ":" + image.tag()));
+                    + " for " + image.repository() + ":" + image.effectiveTag()));
         }
         String header = head.headers.get("Docker-Content-Digest");
         if (header != null && DIGEST.matcher(header.trim()).matches()) {
@@ -238,7 +238,7 @@ public final class RegistryClient implements DigestResolver {
                 ? Future.failedFuture(new RegistryException(image.apiHost() + " answered " + get.status + " to GET"))
                 : isManifest(get) ? Future.succeededFuture(sha256(get.body))
                 : Future.failedFuture(new RegistryException(image.apiHost() + " answered a body that is not an image "
-                        + "manifest for " + image.repository() + ":" + image.tag())));
+                        + "manifest for " + image.repository() + ":" + image.effectiveTag())));
     }
 
     /**

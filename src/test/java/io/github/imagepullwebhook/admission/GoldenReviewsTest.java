@@ -13,6 +13,7 @@ import io.github.imagepullwebhook.admission.AdmissionService.Mode;
 import io.github.imagepullwebhook.policy.EnforcementScope;
 import io.github.imagepullwebhook.policy.GroupKind;
 import io.github.imagepullwebhook.policy.ImagePolicy;
+import io.github.imagepullwebhook.config.WebhookConfig;
 import io.github.imagepullwebhook.policy.Change;
 import io.github.imagepullwebhook.policy.DigestPinner;
 import io.github.imagepullwebhook.policy.Rules;
@@ -61,8 +62,8 @@ class GoldenReviewsTest {
     void answersAsExpected(String name) throws IOException {
         byte[] request = Files.readAllBytes(REVIEWS.resolve(name).resolve("request.json"));
         JsonNode expected = JSON.readTree(REVIEWS.resolve(name).resolve("expected.json").toFile());
-        Rules rules = new Rules(expected.path("profile").path("defaultPullPolicy").asBoolean(),
-                expected.path("profile").path("alwaysPull").asBoolean());
+        Rules rules = WebhookConfig.parse("profiles: {p: " + expected.path("profile") + "}").profile("p")
+                .orElseThrow().rules();
         Mode mode = Mode.valueOf(expected.path("mode").asText().toUpperCase(java.util.Locale.ROOT));
 
         Answer answer = service.review(request, rules, mode);
@@ -107,7 +108,7 @@ class GoldenReviewsTest {
         }
         GroupKind kind = new GroupKind(request.path("kind").path("group").asText(), request.path("kind").path("kind").asText());
         JsonNode before = object.deepCopy();
-        for (Rules rules : List.of(new Rules(true, true), new Rules(true, false))) {
+        for (Rules rules : List.of(new Rules(true, true).withAlwaysPullWorkloads(), new Rules(true, false))) {
             List<Change> changes = new ArrayList<>(new ImagePolicy(rules)
                     .decide(kind, object, EnforcementScope.everySite()).changes());
             DigestPinner.candidates(kind, object, EnforcementScope.everySite())

@@ -58,6 +58,7 @@ class PinningTest {
     AdmissionService allow;
     AdmissionService deny;
     String openDigest;
+    String latestDigest;
     String guardedDigest;
 
     @BeforeAll
@@ -65,6 +66,7 @@ class PinningTest {
         open = TestRegistry.anonymous(Files.createTempDirectory("pin-open"));
         guarded = TestRegistry.basic(Files.createTempDirectory("pin-basic"), "alice", "s3cret");
         openDigest = open.push("team/app", "1.0", "amd64");
+        latestDigest = open.push("team/app", "latest", "arm64");
         guardedDigest = guarded.pushIndex("private/app", "2.0", List.of("amd64", "arm64"));
         silent = new ServerSocket(0);
         List<java.net.Socket> held = new ArrayList<>();
@@ -170,7 +172,8 @@ class PinningTest {
                 .getBytes(), PIN, Mode.MUTATE);
         assertThat(imagePatches(answer)).containsExactly("/spec/containers/0/image=" + image + "@" + guardedDigest);
         assertThat(warnings(answer)).anyMatch(w -> w.contains("imagePullSecret \"missing\" not found in namespace \"team-a\""))
-                .anyMatch(w -> w.contains("imagePullSecret \"broken\" is not usable"))
+                .anyMatch(w -> w.contains("imagePullSecret \"broken\" is not usable")
+                        && w.contains("the kubelet will fail this pod's image pulls"))
                 .noneMatch(w -> w.contains("s3cret"));
     }
 
@@ -180,6 +183,49 @@ class PinningTest {
         Answer answer = allow.review(review("Deployment", "CREATE", "{\"serviceAccountName\":\"builder\",\"containers\":"
                 + "[{\"name\":\"a\",\"image\":\"" + image + "\"}]}", "", null).getBytes(), PIN, Mode.MUTATE);
         assertThat(imagePatches(answer)).containsExactly("/spec/template/spec/containers/0/image=" + image + "@" + guardedDigest);
+    }
+
+    @Test
+    void aTemplateWithItsOwnPullSecretsDoesNotGetItsServiceAccountsToo() throws Exception {
+        // The ServiceAccount admission plugin fills a pod's list only when the pod has none: pods
+        // of this template will carry "missing" alone, so the kubelet cannot pull with regcred.
+        String image = guarded.host() + "/private/app:2.0";
+        Answer answer = allow.review(review("Deployment", "CREATE", "{\"serviceAccountName\":\"builder\","
+                + "\"imagePullSecrets\":[{\"name\":\"missing\"}],\"containers\":[{\"name\":\"a\",\"image\":\""
+                + image + "\"}]}", "", null).getBytes(), PIN, Mode.MUTATE);
+        assertThat(imagePatches(answer)).isEmpty();
+        assertThat(warnings(answer)).anyMatch(w -> w.contains("was not pinned: unauthorized"));
+    }
+
+    @Test
+    void checkPullSecretsWarnsAboutMissingSecretsWithoutPinning() throws Exception {
+        Rules check = new Rules(true, false, false, false, false, false, true);
+        Answer answer = allow.review(review("Pod", "CREATE", "{\"imagePullSecrets\":[{\"name\":\"missing\"},"
+                + "{\"name\":\"regcred\"}],\"containers\":[{\"name\":\"a\",\"image\":\"nginx:1.27\"}]}", "", null)
+                .getBytes(), check, Mode.MUTATE);
+        assertThat(answer.reason()).isEqualTo(Reason.PATCHED); // the defaulted pull policy
+        assertThat(imagePatches(answer)).isEmpty();
+        assertThat(warnings(answer)).anyMatch(w -> w.contains("imagePullSecret \"missing\" not found in namespace "
+                + "\"team-a\"; the kubelet will report FailedToRetrieveImagePullSecret")).noneMatch(w -> w.contains("regcred"));
+        assertThat(answer.body().path("response").path("auditAnnotations").path("missing-pull-secrets").asText())
+                .isEqualTo("missing");
+
+        Answer off = allow.review(review("Pod", "CREATE", "{\"imagePullSecrets\":[{\"name\":\"missing\"}],"
+                + "\"containers\":[{\"name\":\"a\",\"image\":\"nginx:1.27\"}]}", "", null).getBytes(),
+                new Rules(true, false), Mode.MUTATE);
+        assertThat(warnings(off)).as("not asked for").noneMatch(w -> w.contains("imagePullSecret"));
+    }
+
+    @Test
+    void anUntaggedImageAndAnImageVolumeArePinnedToWhatLatestNames() throws Exception {
+        String untagged = open.host() + "/team/app";
+        Answer answer = allow.review(review("Pod", "CREATE", "{\"containers\":[{\"name\":\"a\",\"image\":\"" + untagged
+                + "\"}],\"volumes\":[{\"name\":\"v\",\"image\":{\"reference\":\"" + open.host() + "/team/app:1.0\"}}]}",
+                "", null).getBytes(), PIN, Mode.MUTATE);
+        assertThat(imagePatches(answer)).containsExactly("/spec/containers/0/image=" + untagged + "@" + latestDigest);
+        assertThat(patch(answer).toString()).contains("\"path\":\"/spec/volumes/0/image/reference\",\"value\":\""
+                + open.host() + "/team/app:1.0@" + openDigest + "\"");
+        assertThat(latestDigest).isEqualTo(TestRegistry.skopeoDigest(untagged + ":latest", null)).isNotEqualTo(openDigest);
     }
 
     @Test

@@ -18,7 +18,8 @@ class MutateCommandTest {
 
     @Test
     void mutatesMultiDocumentYamlWithAProfileFromTheConfig() throws Exception {
-        Path config = Files.writeString(dir.resolve("config.yaml"), "profiles:\n  tenants: {alwaysPull: true}\n");
+        Path config = Files.writeString(dir.resolve("config.yaml"),
+                "profiles:\n  tenants: {alwaysPull: true, alwaysPullScope: workloads}\n  pods: {alwaysPull: true}\n");
         Path manifests = Files.writeString(dir.resolve("m.yaml"), """
                 apiVersion: apps/v1
                 kind: DaemonSet
@@ -43,6 +44,11 @@ class MutateCommandTest {
         assertThat(cli.out.toString()).isEqualTo(Files.readString(manifests)
                 .replace("imagePullPolicy: IfNotPresent", "imagePullPolicy: Always")
                 .replace("    image: app:1\n", "    image: app:1\n    imagePullPolicy: Always\n"));
+
+        cli.out.getBuffer().setLength(0);
+        assertThat(cli.run("mutate", "-f", manifests.toString(), "-c", config.toString(), "-p", "pods")).isZero();
+        assertThat(cli.out.toString()).as("the default scope leaves templates as written")
+                .isEqualTo(Files.readString(manifests).replace("    image: app:1\n", "    image: app:1\n    imagePullPolicy: Always\n"));
     }
 
     @Test

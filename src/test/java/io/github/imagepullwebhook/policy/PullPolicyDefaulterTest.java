@@ -59,6 +59,21 @@ class PullPolicyDefaulterTest {
         assertThat(node.has("imagePullPolicy")).as("rules write nothing").isFalse();
     }
 
+    /**
+     * Kubernetes defaults an image volume's pull policy only behind the ImageVolume feature gate,
+     * and a volume with an {@code image} source exists only where the gate is on: defaulting
+     * follows the object, so it never invents the field for a cluster without the gate.
+     */
+    @Test
+    void imageVolumesAreDefaultedOnlyWhereTheObjectHasThem() throws Exception {
+        ObjectNode pod = (ObjectNode) JSON.readTree("{\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"app:1\","
+                + "\"imagePullPolicy\":\"IfNotPresent\"}],\"volumes\":[{\"name\":\"cfg\",\"configMap\":{\"name\":\"c\"}},"
+                + "{\"name\":\"w\",\"image\":{\"reference\":\"weights:v1\"}}]}}");
+        PolicyResult result = new ImagePolicy(new Rules(true, false)).decide(new GroupKind("", "Pod"), pod,
+                EnforcementScope.everySite());
+        assertThat(result.changes()).extracting(Change::pointer).containsExactly("/spec/volumes/1/image/pullPolicy");
+    }
+
     /** The first site of {@code kind} in a pod whose spec holds just {@code node} there. */
     private static ImageSite site(SiteKind kind, ObjectNode node) {
         ObjectNode entry = kind == SiteKind.IMAGE_VOLUME ? JSON.createObjectNode().put("name", "v").set("image", node) : node;

@@ -54,7 +54,7 @@ class PinningServerTest {
             GeneratedCertificates files = GeneratedCertificates.create(dir.resolve("tls"), List.of("localhost"));
             WebhookConfig config = new WebhookConfig(new ServerConfig(0, new TlsConfig(files.certFile().toString(),
                     files.keyFile().toString()), -1, 1 << 20, 60_000, 0, 5_000, 10_000, 60_000),
-                    Map.of("pin", new Profile(true, false, true, Profile.PinScope.ALL)), List.of());
+                    Map.of("pin", new Profile(true, false, Profile.Scope.PODS, true, Profile.PinScope.ALL, false, false)), List.of());
             Pinning pinning = new Pinning(new StaticKeychain(new Keyring()), new CachingResolver(
                     new RegistryClient(vertx, new HttpClientOptions(), Set.of(registry.host()), 5_000),
                     Duration.ofMinutes(1), Duration.ofSeconds(5), 100), Duration.ofSeconds(2), false);
