@@ -2,6 +2,7 @@ package io.github.imagepullwebhook.registry;
 
 import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
+import io.github.imagepullwebhook.registry.RegistryException.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
@@ -47,14 +48,15 @@ public final class HostGuard implements DigestResolver {
         String host = hostOf(authority);
         boolean allowed = matches(allow, authority, host);
         if (matches(deny, authority, host) || (!allow.isEmpty() && !allowed)) {
-            return Future.<String>failedFuture(new RegistryException("registry " + authority
+            return Future.<String>failedFuture(new RegistryException(Kind.REFUSED_BY_POLICY, "registry " + authority
                     + " is not pinned here (registry.allow / registry.deny)")).toCompletionStage();
         }
         return addresses(host).compose(addresses -> {
             for (InetAddress address : addresses) {
                 String refusal = refusal(address, allowed);
                 if (refusal != null) {
-                    return Future.<String>failedFuture(new RegistryException("registry " + authority + " resolves to "
+                    return Future.<String>failedFuture(new RegistryException(Kind.REFUSED_BY_POLICY, "registry " + authority
+                            + " resolves to "
                             + refusal + " address " + address.getHostAddress() + "; not contacted"));
                 }
             }
@@ -95,7 +97,8 @@ public final class HostGuard implements DigestResolver {
     private Future<List<InetAddress>> addresses(String host) {
         String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         return vertx.executeBlocking(() -> List.of(InetAddress.getAllByName(literal)), false)
-                .recover(failure -> Future.failedFuture(new RegistryException("cannot resolve registry host " + literal)));
+                .recover(failure -> Future.failedFuture(new RegistryException(Kind.TRANSPORT,
+                        "cannot resolve registry host " + literal)));
     }
 
     private static boolean matches(List<Pattern> patterns, String authority, String host) {

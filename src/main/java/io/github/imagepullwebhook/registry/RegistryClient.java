@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
+import io.github.imagepullwebhook.registry.RegistryException.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -47,7 +48,8 @@ import java.util.regex.Pattern;
  *   <li>A redirect to another host drops the Authorization header. 404 is "tag not found",
  *       429 is "rate limited" (with Retry-After), anything else fails with its status.</li>
  * </ol>
- * Every request has the caller's timeout; nothing here blocks an event loop.
+ * Failures carry a {@link Kind}; the credential loop decides by kind, never by message. Every
+ * request has the caller's timeout; nothing here blocks an event loop.
  */
 public final class RegistryClient implements DigestResolver {
 
@@ -101,8 +103,8 @@ public final class RegistryClient implements DigestResolver {
     @Override
     public CompletionStage<String> resolve(ImageReference image, List<RegistryCredential> credentials) {
         if (!image.hasTag()) {
-            return Future.<String>failedFuture(new RegistryException("no tag to resolve in " + image.canonical()))
-                    .toCompletionStage();
+            return Future.<String>failedFuture(new RegistryException(Kind.NOT_FOUND, "no tag to resolve in "
+                    + image.canonical())).toCompletionStage();
         }
         String host = image.apiHost();
         String url = (insecureHosts.contains(host) ? "http://" : "https://") + host + "/v2/" + image.path()
@@ -113,8 +115,8 @@ public final class RegistryClient implements DigestResolver {
             }
             return Challenge.parse(first.headers.get("WWW-Authenticate"))
                     .map(challenge -> withCredentials(image, url, challenge, credentials, 0, new ArrayList<>()))
-                    .orElseGet(() -> Future.failedFuture(new RegistryException(host + " answered 401 without a usable "
-                            + "WWW-Authenticate challenge")));
+                    .orElseGet(() -> Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, 401, host
+                            + " answered 401 without a usable WWW-Authenticate challenge")));
         }).toCompletionStage();
     }
 
@@ -124,32 +126,29 @@ public final class RegistryClient implements DigestResolver {
         boolean anonymous = index >= credentials.size();
         if (anonymous && (!Challenge.BEARER.equals(challenge.scheme()) || index > credentials.size())) {
             String tried = refused.isEmpty() ? "no credential matches this registry" : "refused: " + String.join(", ", refused);
-            return Future.failedFuture(new RegistryException("unauthorized at " + image.apiHost() + " (" + tried + ")"));
+            return Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, "unauthorized at " + image.apiHost()
+                    + " (" + tried + ")"));
         }
         RegistryCredential credential = anonymous ? null : credentials.get(index);
         Future<String> authorization = switch (challenge.scheme()) {
-            case Challenge.BASIC -> credential == null ? Future.failedFuture(new RegistryException("anonymous"))
+            case Challenge.BASIC -> credential == null
+                    ? Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, "anonymous"))
                     : Future.succeededFuture(basic(credential));
             case Challenge.BEARER -> token(image, url, challenge, credential).map(token -> "Bearer " + token);
-            default -> Future.failedFuture(new RegistryException("unsupported authentication scheme "
+            default -> Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, "unsupported authentication scheme "
                     + challenge.scheme() + " at " + image.apiHost()));
         };
         return authorization
                 .compose(header -> manifest(url, header).compose(response -> response.status == 401 || response.status == 403
-                        ? Future.failedFuture(new RegistryException("refused"))
+                        ? Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, response.status, "refused"))
                         : digest(image, url, header, response)))
                 .recover(failure -> {
-                    if (failure instanceof RegistryException e && !isAuthFailure(e)) {
-                        return Future.failedFuture(e);
+                    if (!(failure instanceof RegistryException e) || e.kind() != Kind.UNAUTHORIZED) {
+                        return Future.failedFuture(failure);
                     }
                     refused.add(credential == null ? "anonymous" : credential.source());
                     return withCredentials(image, url, challenge, credentials, index + 1, refused);
                 });
-    }
-
-    private static boolean isAuthFailure(RegistryException e) {
-        return e.getMessage().equals("refused") || e.getMessage().equals("anonymous")
-                || e.getMessage().startsWith("token refused");
     }
 
     /** A bearer token from the challenge's realm, with the credential (if any) as the realm expects it. */
@@ -159,14 +158,16 @@ public final class RegistryClient implements DigestResolver {
         try {
             realmUri = URI.create(realm);
         } catch (IllegalArgumentException e) {
-            return Future.failedFuture(new RegistryException("malformed token realm from " + image.apiHost()));
+            return Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, "malformed token realm from "
+                    + image.apiHost()));
         }
         if (realmUri.getScheme() == null || realmUri.getHost() == null) {
-            return Future.failedFuture(new RegistryException("malformed token realm from " + image.apiHost()));
+            return Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, "malformed token realm from "
+                    + image.apiHost()));
         }
         if (credential != null && !mayReceiveCredentials(realmUri, URI.create(registryUrl))) {
-            return Future.failedFuture(new RegistryException("token refused: realm " + realmUri.getScheme() + "://"
-                    + realmUri.getHost() + " is not HTTPS; credentials are not sent there"));
+            return Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, "token refused: realm "
+                    + realmUri.getScheme() + "://" + realmUri.getHost() + " is not HTTPS; credentials are not sent there"));
         }
         String scope = challenge.param("scope").orElse("repository:" + image.path() + ":pull");
         String service = challenge.param("service").orElse("");
@@ -193,17 +194,20 @@ public final class RegistryClient implements DigestResolver {
 
     private Future<Token> tokenOf(Response response) {
         if (response.status != 200 || response.body == null) {
-            return Future.failedFuture(new RegistryException("token refused (" + response.status + ")"));
+            return Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, response.status,
+                    "token refused (" + response.status + ")"));
         }
         try {
             JsonNode json = JSON.readTree(response.body.getBytes());
             String token = json.path("token").asText(json.path("access_token").asText(""));
             // expires_in defaults to 60 s (token-auth spec); keep 10 s of margin, and at least 1 s.
             long expiresIn = Math.max(1, json.path("expires_in").asLong(60) - 10);
-            return token.isEmpty() ? Future.failedFuture(new RegistryException("token refused (no token in answer)"))
+            return token.isEmpty()
+                    ? Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, "token refused (no token in answer)"))
                     : Future.succeededFuture(new Token(token, java.time.Duration.ofSeconds(expiresIn)));
         } catch (java.io.IOException e) {
-            return Future.failedFuture(new RegistryException("token endpoint answered something other than JSON"));
+            return Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER,
+                    "token endpoint answered something other than JSON"));
         }
     }
 
@@ -218,27 +222,28 @@ public final class RegistryClient implements DigestResolver {
 
     private Future<String> digest(ImageReference image, String url, String authorization, Response head) {
         if (head.status == 404) {
-            return Future.failedFuture(new RegistryException("tag " + image.tag() + " not found in "
+            return Future.failedFuture(new RegistryException(Kind.NOT_FOUND, 404, "tag " + image.tag() + " not found in "
                     + image.repository()));
         }
         if (head.status == 429) {
             java.time.Duration retry = retryAfter(head.headers.get("Retry-After"));
-            return Future.failedFuture(new RegistryException("rate limited by " + image.apiHost()
+            return Future.failedFuture(RegistryException.rateLimited("rate limited by " + image.apiHost()
                     + (retry == null ? "" : "; retry after " + retry.toSeconds() + " s"), retry));
         }
         if (head.status != 200) {
-            return Future.failedFuture(new RegistryException(image.apiHost() + " answered " + head.status
-                    + " for " + image.repository() + ":" + image.tag()));
+            return Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, head.status, image.apiHost()
+                    + " answered " + head.status + " for " + image.repository() + ":" + image.tag()));
         }
         String header = head.headers.get("Docker-Content-Digest");
         if (header != null && DIGEST.matcher(header.trim()).matches()) {
             return Future.succeededFuture(header.trim());
         }
         return send(HttpMethod.GET, url, authorization, null, MAX_MANIFEST_BYTES).compose(get -> get.status != 200
-                ? Future.failedFuture(new RegistryException(image.apiHost() + " answered " + get.status + " to GET"))
+                ? Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, get.status, image.apiHost()
+                        + " answered " + get.status + " to GET"))
                 : isManifest(get) ? Future.succeededFuture(sha256(get.body))
-                : Future.failedFuture(new RegistryException(image.apiHost() + " answered a body that is not an image "
-                        + "manifest for " + image.repository() + ":" + image.tag())));
+                : Future.failedFuture(new RegistryException(Kind.BAD_MANIFEST, image.apiHost() + " answered a body that is "
+                        + "not an image manifest for " + image.repository() + ":" + image.tag())));
     }
 
     /**
@@ -299,7 +304,7 @@ public final class RegistryClient implements DigestResolver {
                     return read(response, maxBody);
                 })
                 .recover(failure -> Future.failedFuture(failure instanceof RegistryException e ? e
-                        : new RegistryException(uri.getAuthority() + ": " + describe(failure))));
+                        : new RegistryException(Kind.TRANSPORT, uri.getAuthority() + ": " + describe(failure))));
     }
 
     /**
@@ -311,7 +316,7 @@ public final class RegistryClient implements DigestResolver {
         MultiMap headers = response.headers();
         Promise<Response> done = Promise.promise();
         long deadline = vertx.setTimer(timeoutMillis, id -> failAndClose(done, response,
-                new RegistryException("no complete answer within " + timeoutMillis + " ms")));
+                new RegistryException(Kind.TRANSPORT, "no complete answer within " + timeoutMillis + " ms")));
         done.future().onComplete(result -> vertx.cancelTimer(deadline));
         if (maxBody == 0) { // HEAD: no body, and the response may have ended already
             response.end().onComplete(ended -> {
@@ -327,7 +332,7 @@ public final class RegistryClient implements DigestResolver {
         response.handler(chunk -> {
             if (body.length() + chunk.length() > maxBody) {
                 // Fail first: the reset below reports "stream reset" through the exception handler.
-                done.tryFail(new RegistryException("response larger than " + maxBody + " bytes"));
+                done.tryFail(new RegistryException(Kind.TRANSPORT, "response larger than " + maxBody + " bytes"));
                 response.request().reset();
                 return;
             }
