@@ -60,7 +60,8 @@ public final class HostGuard implements ConnectionPolicy {
         if (!allow.isEmpty() && !named) {
             return refused(shown + " matches no registry.allow pattern");
         }
-        return addresses(name).compose(addresses -> firstIfAllAllowed(addresses, named, shown, port));
+        // Resolved as written (an absolute name stays absolute: no search domains), matched canonical.
+        return addresses(IpLiteral.bare(host)).compose(addresses -> firstIfAllAllowed(addresses, named, shown, port));
     }
 
     /** Every address must pass: which one a client would pick is not ours to guess. */
@@ -72,7 +73,7 @@ public final class HostGuard implements ConnectionPolicy {
                 return refused(shown + " resolves to " + scope.description() + " address " + spelled(address));
             }
         }
-        return Future.succeededFuture(SocketAddress.inetSocketAddress(new InetSocketAddress(bare(addresses.get(0)), port)));
+        return Future.succeededFuture(SocketAddress.inetSocketAddress(new InetSocketAddress(withoutName(addresses.get(0)), port)));
     }
 
     /** Literals without a lookup; names on a worker thread, since the resolver blocks. */
@@ -95,7 +96,7 @@ public final class HostGuard implements ConnectionPolicy {
      * The address without the name it was resolved from: given a name, the HTTP client could
      * resolve it again; given only the address, it connects there.
      */
-    private static InetAddress bare(InetAddress address) {
+    private static InetAddress withoutName(InetAddress address) {
         try {
             return InetAddress.getByAddress(AddressScope.unmapped(address).getAddress());
         } catch (UnknownHostException impossible) { // the bytes come from an address

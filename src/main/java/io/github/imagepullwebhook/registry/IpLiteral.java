@@ -70,7 +70,8 @@ final class IpLiteral {
         return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 
-    private static String bare(String host) {
+    /** Without the brackets of an IPv6 literal. */
+    static String bare(String host) {
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 }

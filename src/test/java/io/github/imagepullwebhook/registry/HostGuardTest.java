@@ -172,10 +172,14 @@ class HostGuardTest {
         assertThat(refusal(guard, "[::ffff:10.0.0.9]", 443)).hasMessage("10.0.0.9:443 matches registry.deny");
     }
 
+    /** To patterns, an absolute name is the same host; to the resolver it stays absolute (no search domains). */
     @Test
-    void anAbsoluteNameIsTheSameHostAsWithoutItsFinalDot() {
+    void anAbsoluteNameIsTheSameHostAsWithoutItsFinalDot() throws Exception {
+        dns.answer("registry.example.com.", ipv4("203.0.113.7"));
         HostGuard guard = guard(List.of(), List.of("metadata.internal.example"));
         assertThat(refusal(guard, "metadata.internal.example.", 80)).hasMessage("metadata.internal.example:80 matches registry.deny");
+        assertThat(check(guard, "registry.example.com.", 443).hostAddress()).isEqualTo("203.0.113.7");
+        assertThat(dns.lookups).containsExactly("registry.example.com.");
     }
 
     @Test
