@@ -13,6 +13,8 @@ import io.github.imagepullwebhook.registry.DigestResolver;
 import io.github.imagepullwebhook.registry.HostGuard;
 import io.github.imagepullwebhook.registry.RegistryClient;
 import io.github.imagepullwebhook.server.HandshakeWarmup;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -99,27 +101,26 @@ public final class Main {
 
     /** Registry client behind the digest cache, as {@code registry:} configures them. */
     static DigestResolver resolver(Vertx vertx, RegistryConfig registry) {
-        return resolver(vertx, registry, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        return resolver(vertx, registry, new SimpleMeterRegistry());
     }
 
-    static DigestResolver resolver(Vertx vertx, RegistryConfig registry, io.micrometer.core.instrument.MeterRegistry meters) {
+    static DigestResolver resolver(Vertx vertx, RegistryConfig registry, MeterRegistry meters) {
         HttpClientOptions options = new HttpClientOptions();
         if (registry.caFile() != null) {
             options.setTrustOptions(new PemTrustOptions().addCertPath(registry.caFile()));
         }
+        HostGuard guard = new HostGuard(vertx, registry.allow(), registry.deny());
         RegistryClient client = new RegistryClient(vertx, options, Set.copyOf(registry.insecure()),
-                registry.timeout().toMillis());
-        DigestResolver guarded = new HostGuard(client, vertx, registry.allow(), registry.deny());
-        return new CachingResolver(guarded, registry.cacheTtl(), registry.negativeCacheTtl(), registry.cacheSize(), meters);
+                registry.timeout().toMillis(), guard);
+        return new CachingResolver(client, registry.cacheTtl(), registry.negativeCacheTtl(), registry.cacheSize(), meters);
     }
 
     /** Pinning with {@code keychain}, or null when no profile pins. */
     static Pinning pinning(Vertx vertx, WebhookConfig config, Keychain keychain) {
-        return pinning(vertx, config, keychain, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        return pinning(vertx, config, keychain, new SimpleMeterRegistry());
     }
 
-    static Pinning pinning(Vertx vertx, WebhookConfig config, Keychain keychain,
-                           io.micrometer.core.instrument.MeterRegistry meters) {
+    static Pinning pinning(Vertx vertx, WebhookConfig config, Keychain keychain, MeterRegistry meters) {
         if (!config.readsPullSecrets()) {
             return null;
         }

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * @param negativeCacheTtl how long a failure is remembered
  * @param cacheSize        most digests remembered
  * @param onError          {@code allow}: leave the image and warn; {@code deny}: reject the review
- * @param allow            host patterns that may be pinned; empty: any public registry
- * @param deny             host patterns never contacted
+ * @param allow            host patterns the webhook may connect to for pinning (registries, redirect
+ *                         targets, token realms); empty: any public address
+ * @param deny             host patterns never connected to
  */
 public record RegistryConfig(List<String> insecure, String caFile, String dockerConfigFile, Duration timeout,
                              Duration cacheTtl, Duration negativeCacheTtl, long cacheSize, OnError onError,

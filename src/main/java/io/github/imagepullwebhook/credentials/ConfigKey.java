@@ -55,16 +55,6 @@ record ConfigKey(String host, String port, String path) {
         if (!port.equals(image.port) || !image.path.startsWith(path)) {
             return false;
         }
-        String[] globs = host.split("\\.", -1);
-        String[] labels = image.host.split("\\.", -1);
-        if (globs.length != labels.length) {
-            return false;
-        }
-        for (int i = 0; i < globs.length; i++) {
-            if (!HostGlob.matches(globs[i], labels[i])) {
-                return false;
-            }
-        }
-        return true;
+        return HostGlob.matchesHost(host, image.host);
     }
 }

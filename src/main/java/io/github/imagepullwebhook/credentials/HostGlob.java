@@ -4,10 +4,57 @@ package io.github.imagepullwebhook.credentials;
  * Go's {@code filepath.Match}, applied to one host label: {@code *} any run of characters,
  * {@code ?} one character, {@code [...]} a class with ranges and {@code ^} negation,
  * {@code \} escapes. A malformed pattern matches nothing, as Kubernetes ignores the error.
+ *
+ * <p>Hosts are compared label by label ({@link #matchesHost}), as the kubelet compares
+ * {@code config.json} keys. The registry's {@code allow}/{@code deny} patterns use the same
+ * comparison, so that one rule decides everywhere where a {@code *} may reach: never across a
+ * dot, so {@code 10.0.0.*} does not match {@code 10.0.0.1.evil.example}.
  */
-final class HostGlob {
+public final class HostGlob {
 
     private HostGlob() {
+    }
+
+    /**
+     * Kubernetes' host comparison ({@code URLsMatch} without ports and paths): the same number
+     * of dot-separated labels, each matched as a glob. {@code *.example.com} matches
+     * {@code a.example.com}, but neither {@code example.com} nor {@code a.b.example.com}.
+     */
+    public static boolean matchesHost(String pattern, String host) {
+        String[] globs = pattern.split("\\.", -1);
+        String[] labels = host.split("\\.", -1);
+        if (globs.length != labels.length) {
+            return false;
+        }
+        for (int i = 0; i < globs.length; i++) {
+            if (!matches(globs[i], labels[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code pattern} is a well-formed glob. A malformed one silently matches nothing,
+     * which a deny list must not do; configuration checks ask this first.
+     */
+    public static boolean isWellFormed(String pattern) {
+        try {
+            for (int i = 0; i < pattern.length(); i++) {
+                char c = pattern.charAt(i);
+                if (c == '\\' && ++i >= pattern.length()) {
+                    return false;
+                }
+                if (c == '[') {
+                    int end = classEnd(pattern, i);
+                    inClass(pattern, i + 1, end, 'a'); // throws on a reversed range
+                    i = end;
+                }
+            }
+            return true;
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
     }
 
     static boolean matches(String pattern, String text) {

@@ -11,7 +11,9 @@ import io.github.imagepullwebhook.image.ImageReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Remembers digests for a while and shares one registry round trip among concurrent reviews of
@@ -88,7 +90,7 @@ public final class CachingResolver implements DigestResolver {
                     .handle((digest, failure) -> new Outcome(digest, failure == null ? null : registryFailure(failure)))
                     .whenComplete((done, ignored) -> meters.timer("webhook_registry_request_duration",
                             "outcome", done.failure == null ? "resolved" : "failed")
-                            .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+                            .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
         });
         meters.counter("webhook_digest_cache", "result", miss[0] ? "miss" : "hit").increment();
         return outcome.thenCompose(done -> {
@@ -99,8 +101,10 @@ public final class CachingResolver implements DigestResolver {
     }
 
     private static RegistryException registryFailure(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        return cause instanceof RegistryException e ? e : new RegistryException(cause.getClass().getSimpleName());
+        // Only a bug gets here (the client turns every failure into a RegistryException): name its type, nothing else.
+        return cause instanceof RegistryException e ? e
+                : new RegistryException(RegistryException.Kind.TRANSPORT, cause.getClass().getSimpleName());
     }
 }

@@ -1,120 +1,121 @@
 package io.github.imagepullwebhook.registry;
 
-import io.github.imagepullwebhook.credentials.RegistryCredential;
-import io.github.imagepullwebhook.image.ImageReference;
+import io.github.imagepullwebhook.registry.RegistryException.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
- * Which registries the webhook may contact. An image name is user input: without this guard a
- * pod could make the webhook probe the cluster's network or a cloud metadata endpoint.
+ * Where the webhook may connect for pinning. An image name is user input, and so are the
+ * redirects and token realms a registry answers with: without this guard a pod could make the
+ * webhook scan the cluster's network, read a cloud metadata endpoint, or fetch an internal
+ * service's token and hand it to the registry. {@link RegistryClient} asks it before every
+ * connection — registry, each redirect hop, each token realm — and the same rules apply to all:
  *
  * <ul>
- *   <li>{@code deny} patterns are never contacted; with {@code allow} patterns, only those are.</li>
- *   <li>Link-local addresses (cloud metadata lives at 169.254.169.254 and fd00:ec2::254) are
- *       never contacted, whatever the patterns say.</li>
- *   <li>Loopback, private and unique-local addresses only when an {@code allow} pattern names
- *       the host explicitly.</li>
+ *   <li>{@code deny} patterns are never contacted; with {@code allow} patterns, only those are
+ *       ({@link HostPattern}: per-label globs, exact ports).</li>
+ *   <li>The name is resolved (on a worker thread, never on an event loop) and <em>every</em>
+ *       address is checked ({@link AddressScope}, which sees through IPv4-mapped, compatible,
+ *       NAT64 and 6to4 forms). Link-local and cloud-metadata addresses are never contacted;
+ *       loopback and private ones only when an {@code allow} pattern names the host.</li>
+ *   <li>The answer is the checked address itself: the client connects there and does not
+ *       resolve the name again, so a name that answers a public address now and a loopback
+ *       address a moment later (DNS rebinding) reaches only the public one.</li>
  * </ul>
- * Patterns match {@code host} or {@code host:port}; {@code *} stands for any run of characters
- * (so {@code *.example.com}, {@code 10.0.0.*:5000}). Host names are resolved before the check,
- * on a worker thread, never on an event loop. A name that resolves differently between this
- * check and the connection (DNS rebinding) is not caught; keep {@code allow} tight where that
- * matters.
  */
-public final class HostGuard implements DigestResolver {
+public final class HostGuard implements ConnectionPolicy {
 
-    private final DigestResolver delegate;
     private final Vertx vertx;
-    private final List<Pattern> allow;
-    private final List<Pattern> deny;
+    private final NameResolver names;
+    private final List<HostPattern> allow;
+    private final List<HostPattern> deny;
 
-    public HostGuard(DigestResolver delegate, Vertx vertx, List<String> allow, List<String> deny) {
-        this.delegate = delegate;
+    /** With the JDK's resolver. */
+    public HostGuard(Vertx vertx, List<String> allow, List<String> deny) {
+        this(vertx, allow, deny, NameResolver.SYSTEM);
+    }
+
+    /** @throws IllegalArgumentException naming a pattern that is not host, host:port or [ipv6]:port */
+    public HostGuard(Vertx vertx, List<String> allow, List<String> deny, NameResolver names) {
         this.vertx = vertx;
-        this.allow = allow.stream().map(HostGuard::glob).toList();
-        this.deny = deny.stream().map(HostGuard::glob).toList();
+        this.names = names;
+        this.allow = allow.stream().map(HostPattern::parse).toList();
+        this.deny = deny.stream().map(HostPattern::parse).toList();
     }
 
     @Override
-    public CompletionStage<String> resolve(ImageReference image, List<RegistryCredential> credentials) {
-        String authority = image.apiHost().toLowerCase(Locale.ROOT);
-        String host = hostOf(authority);
-        boolean allowed = matches(allow, authority, host);
-        if (matches(deny, authority, host) || (!allow.isEmpty() && !allowed)) {
-            return Future.<String>failedFuture(new RegistryException("registry " + authority
-                    + " is not pinned here (registry.allow / registry.deny)")).toCompletionStage();
+    public Future<SocketAddress> check(String host, int port) {
+        String name = IpLiteral.canonical(host);
+        String shown = IpLiteral.bracketed(name) + ":" + port;
+        if (deny.stream().anyMatch(p -> p.matches(name, port))) {
+            return refused(shown + " matches registry.deny");
         }
-        return addresses(host).compose(addresses -> {
-            for (InetAddress address : addresses) {
-                String refusal = refusal(address, allowed);
-                if (refusal != null) {
-                    return Future.<String>failedFuture(new RegistryException("registry " + authority + " resolves to "
-                            + refusal + " address " + address.getHostAddress() + "; not contacted"));
-                }
+        boolean named = allow.stream().anyMatch(p -> p.matches(name, port));
+        if (!allow.isEmpty() && !named) {
+            return refused(shown + " matches no registry.allow pattern");
+        }
+        // Resolved as written (an absolute name stays absolute: no search domains), matched canonical.
+        return addresses(IpLiteral.bare(host)).compose(addresses -> firstIfAllAllowed(addresses, named, shown, port));
+    }
+
+    /** Every address must pass: which one a client would pick is not ours to guess. */
+    private static Future<SocketAddress> firstIfAllAllowed(List<InetAddress> addresses, boolean named, String shown,
+                                                           int port) {
+        for (InetAddress address : addresses) {
+            AddressScope scope = AddressScope.of(address);
+            if (!scope.mayConnect(named)) {
+                return refused(shown + " resolves to " + scope.description() + " address " + spelled(address));
             }
-            return Future.fromCompletionStage(delegate.resolve(image, credentials));
-        }).toCompletionStage();
-    }
-
-    /** Why an address may not be contacted, or null. */
-    static String refusal(InetAddress address, boolean explicitlyAllowed) {
-        if (address.isLinkLocalAddress() || isMetadata(address)) {
-            return "a link-local (metadata)";
         }
-        if (explicitlyAllowed) {
-            return null;
+        return Future.succeededFuture(SocketAddress.inetSocketAddress(new InetSocketAddress(withoutName(addresses.get(0)), port)));
+    }
+
+    /** Literals without a lookup; names on a worker thread, since the resolver blocks. */
+    private Future<List<InetAddress>> addresses(String name) {
+        Optional<InetAddress> literal;
+        try {
+            literal = IpLiteral.parse(name);
+        } catch (UnknownHostException malformed) {
+            return cannotResolve(name);
         }
-        if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
-            return "a loopback";
+        if (literal.isPresent()) {
+            return Future.succeededFuture(List.of(literal.get()));
         }
-        if (address.isSiteLocalAddress() || isUniqueLocal(address)) {
-            return "a private";
+        return vertx.executeBlocking(() -> names.addresses(name), false)
+                .compose(found -> found.isEmpty() ? cannotResolve(name) : Future.succeededFuture(found),
+                        failure -> cannotResolve(name));
+    }
+
+    /**
+     * The address without the name it was resolved from: given a name, the HTTP client could
+     * resolve it again; given only the address, it connects there.
+     */
+    private static InetAddress withoutName(InetAddress address) {
+        try {
+            return InetAddress.getByAddress(AddressScope.unmapped(address).getAddress());
+        } catch (UnknownHostException impossible) { // the bytes come from an address
+            throw new IllegalStateException(impossible);
         }
-        return null;
     }
 
-    private static boolean isMetadata(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        // fd00:ec2::254 (AWS IMDS over IPv6)
-        return bytes.length == 16 && (bytes[0] & 0xff) == 0xfd && bytes[1] == 0 && (bytes[2] & 0xff) == 0x0e
-                && (bytes[3] & 0xff) == 0xc2 && (bytes[15] & 0xff) == 0x54 && (bytes[14] & 0xff) == 0x02;
+    /** {@code 127.0.0.1}, or {@code 127.0.0.1 (as 0:0:0:0:0:ffff:7f00:1)} when it came as IPv6. */
+    private static String spelled(InetAddress address) {
+        InetAddress unmapped = AddressScope.unmapped(address);
+        return unmapped == address ? address.getHostAddress()
+                : unmapped.getHostAddress() + " (as " + address.getHostAddress() + ")";
     }
 
-    private static boolean isUniqueLocal(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        return bytes.length == 16 && (bytes[0] & 0xfe) == 0xfc;
+    private static <T> Future<T> refused(String message) {
+        return Future.failedFuture(new RegistryException(Kind.REFUSED_BY_POLICY, message));
     }
 
-    /** Every address of the host, looked up on a worker thread (the JDK resolver reads /etc/hosts too). */
-    private Future<List<InetAddress>> addresses(String host) {
-        String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        return vertx.executeBlocking(() -> List.of(InetAddress.getAllByName(literal)), false)
-                .recover(failure -> Future.failedFuture(new RegistryException("cannot resolve registry host " + literal)));
-    }
-
-    private static boolean matches(List<Pattern> patterns, String authority, String host) {
-        return patterns.stream().anyMatch(p -> p.matcher(authority).matches() || p.matcher(host).matches());
-    }
-
-    private static String hostOf(String authority) {
-        if (authority.startsWith("[")) {
-            return authority.substring(0, authority.indexOf(']') + 1);
-        }
-        int colon = authority.lastIndexOf(':');
-        return colon < 0 ? authority : authority.substring(0, colon);
-    }
-
-    private static Pattern glob(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : pattern.toLowerCase(Locale.ROOT).toCharArray()) {
-            regex.append(c == '*' ? ".*" : Pattern.quote(String.valueOf(c)));
-        }
-        return Pattern.compile(regex.toString());
+    private static <T> Future<T> cannotResolve(String name) {
+        return Future.failedFuture(new RegistryException(Kind.TRANSPORT, "cannot resolve host " + name));
     }
 }

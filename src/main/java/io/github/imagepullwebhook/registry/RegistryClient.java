@@ -2,8 +2,14 @@ package io.github.imagepullwebhook.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.github.imagepullwebhook.credentials.CredentialFingerprint;
 import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
+import io.github.imagepullwebhook.registry.RegistryException.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -14,11 +20,14 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -26,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -47,7 +57,13 @@ import java.util.regex.Pattern;
  *   <li>A redirect to another host drops the Authorization header. 404 is "tag not found",
  *       429 is "rate limited" (with Retry-After), anything else fails with its status.</li>
  * </ol>
- * Every request has the caller's timeout; nothing here blocks an event loop.
+ * Every connection — to the registry, to each redirect target, to a token realm for its GET or
+ * its refresh-token POST — is first put to the {@link ConnectionPolicy} and then made to the
+ * address the policy checked, never to the name again: a name that resolves elsewhere a moment
+ * later (DNS rebinding) changes nothing, while the name still goes in {@code Host}, SNI and
+ * certificate verification. A refused host ends the resolution, naming the host, before a byte
+ * is sent there. Failures carry a {@link Kind}; the credential loop decides by kind, never by
+ * message. Every request has the caller's timeout; nothing here blocks an event loop.
  */
 public final class RegistryClient implements DigestResolver {
 
@@ -55,17 +71,20 @@ public final class RegistryClient implements DigestResolver {
     private static final int MAX_TOKEN_BYTES = 1024 * 1024;
     private static final int MAX_REDIRECTS = 3;
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
-    private static final com.fasterxml.jackson.databind.ObjectReader MANIFEST_READER =
-            new ObjectMapper().reader();
+    /** How refusals name what was being contacted. */
+    private static final String REGISTRY = "registry";
+    private static final String TOKEN_REALM = "token realm";
+    private static final ObjectReader MANIFEST_READER = new ObjectMapper().reader();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Vertx vertx;
     private final HttpClient http;
     private final Set<String> insecureHosts;
     private final long timeoutMillis;
+    private final ConnectionPolicy policy;
     /** Bearer tokens by realm, service, scope and credential, kept until shortly before they expire. */
-    private final com.github.benmanes.caffeine.cache.Cache<String, Token> tokens = com.github.benmanes.caffeine.cache.Caffeine
-            .newBuilder().maximumSize(10_000).expireAfter(new com.github.benmanes.caffeine.cache.Expiry<String, Token>() {
+    private final Cache<String, Token> tokens = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfter(new Expiry<String, Token>() {
                 @Override
                 public long expireAfterCreate(String key, Token token, long now) {
                     return token.lifetime.toNanos();
@@ -81,28 +100,37 @@ public final class RegistryClient implements DigestResolver {
                     return current;
                 }
             }).build();
-    private final io.github.imagepullwebhook.credentials.CredentialFingerprint fingerprint =
-            new io.github.imagepullwebhook.credentials.CredentialFingerprint();
+    private final CredentialFingerprint fingerprint = new CredentialFingerprint();
 
-    private record Token(String value, java.time.Duration lifetime) {
+    private record Token(String value, Duration lifetime) {
+    }
+
+    /** One request as it is sent to each hop; Authorization stays with the origin it was meant for. */
+    private record Outgoing(HttpMethod method, String authorization, Buffer body, int maxBody) {
+        Outgoing withoutAuthorization() {
+            return new Outgoing(method, null, body, maxBody);
+        }
     }
 
     /**
      * @param insecureHosts registries (host or host:port) spoken to over plain HTTP
-     * @param timeoutMillis limit for each request (connect and idle)
+     * @param timeoutMillis limit for each request (name check, connect and idle)
+     * @param policy        asked before every connection, which then goes to the address it checked
      */
-    public RegistryClient(Vertx vertx, HttpClientOptions options, Set<String> insecureHosts, long timeoutMillis) {
+    public RegistryClient(Vertx vertx, HttpClientOptions options, Set<String> insecureHosts, long timeoutMillis,
+                          ConnectionPolicy policy) {
         this.vertx = vertx;
         this.http = vertx.createHttpClient(options.setConnectTimeout((int) timeoutMillis));
         this.insecureHosts = Set.copyOf(insecureHosts);
         this.timeoutMillis = timeoutMillis;
+        this.policy = policy;
     }
 
     @Override
     public CompletionStage<String> resolve(ImageReference image, List<RegistryCredential> credentials) {
         if (image.effectiveTag().isEmpty()) { // a digest and no tag: nothing to resolve
-            return Future.<String>failedFuture(new RegistryException("no tag to resolve in " + image.canonical()))
-                    .toCompletionStage();
+            return Future.<String>failedFuture(new RegistryException(Kind.NOT_FOUND, "no tag to resolve in "
+                    + image.canonical())).toCompletionStage();
         }
         String host = image.apiHost();
         String url = (insecureHosts.contains(host) ? "http://" : "https://") + host + "/v2/" + image.path()
@@ -113,8 +141,8 @@ public final class RegistryClient implements DigestResolver {
             }
             return Challenge.parse(first.headers.get("WWW-Authenticate"))
                     .map(challenge -> withCredentials(image, url, challenge, credentials, 0, new ArrayList<>()))
-                    .orElseGet(() -> Future.failedFuture(new RegistryException(host + " answered 401 without a usable "
-                            + "WWW-Authenticate challenge")));
+                    .orElseGet(() -> Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, 401, host
+                            + " answered 401 without a usable WWW-Authenticate challenge")));
         }).toCompletionStage();
     }
 
@@ -124,49 +152,42 @@ public final class RegistryClient implements DigestResolver {
         boolean anonymous = index >= credentials.size();
         if (anonymous && (!Challenge.BEARER.equals(challenge.scheme()) || index > credentials.size())) {
             String tried = refused.isEmpty() ? "no credential matches this registry" : "refused: " + String.join(", ", refused);
-            return Future.failedFuture(new RegistryException("unauthorized at " + image.apiHost() + " (" + tried + ")"));
+            return Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, "unauthorized at " + image.apiHost()
+                    + " (" + tried + ")"));
         }
         RegistryCredential credential = anonymous ? null : credentials.get(index);
         Future<String> authorization = switch (challenge.scheme()) {
-            case Challenge.BASIC -> credential == null ? Future.failedFuture(new RegistryException("anonymous"))
+            case Challenge.BASIC -> credential == null
+                    ? Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, "anonymous"))
                     : Future.succeededFuture(basic(credential));
             case Challenge.BEARER -> token(image, url, challenge, credential).map(token -> "Bearer " + token);
-            default -> Future.failedFuture(new RegistryException("unsupported authentication scheme "
+            default -> Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, "unsupported authentication scheme "
                     + challenge.scheme() + " at " + image.apiHost()));
         };
         return authorization
                 .compose(header -> manifest(url, header).compose(response -> response.status == 401 || response.status == 403
-                        ? Future.failedFuture(new RegistryException("refused"))
+                        ? Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, response.status, "refused"))
                         : digest(image, url, header, response)))
                 .recover(failure -> {
-                    if (failure instanceof RegistryException e && !isAuthFailure(e)) {
-                        return Future.failedFuture(e);
+                    if (!(failure instanceof RegistryException e) || e.kind() != Kind.UNAUTHORIZED) {
+                        return Future.failedFuture(failure);
                     }
                     refused.add(credential == null ? "anonymous" : credential.source());
                     return withCredentials(image, url, challenge, credentials, index + 1, refused);
                 });
     }
 
-    private static boolean isAuthFailure(RegistryException e) {
-        return e.getMessage().equals("refused") || e.getMessage().equals("anonymous")
-                || e.getMessage().startsWith("token refused");
-    }
-
     /** A bearer token from the challenge's realm, with the credential (if any) as the realm expects it. */
     private Future<String> token(ImageReference image, String registryUrl, Challenge challenge, RegistryCredential credential) {
         String realm = challenge.param("realm").orElse("");
-        URI realmUri;
-        try {
-            realmUri = URI.create(realm);
-        } catch (IllegalArgumentException e) {
-            return Future.failedFuture(new RegistryException("malformed token realm from " + image.apiHost()));
-        }
-        if (realmUri.getScheme() == null || realmUri.getHost() == null) {
-            return Future.failedFuture(new RegistryException("malformed token realm from " + image.apiHost()));
+        URI realmUri = httpUri(realm);
+        if (realmUri == null) {
+            return Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, "malformed token realm from "
+                    + image.apiHost()));
         }
         if (credential != null && !mayReceiveCredentials(realmUri, URI.create(registryUrl))) {
-            return Future.failedFuture(new RegistryException("token refused: realm " + realmUri.getScheme() + "://"
-                    + realmUri.getHost() + " is not HTTPS; credentials are not sent there"));
+            return Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, "token refused: realm "
+                    + realmUri.getScheme() + "://" + realmUri.getHost() + " is not HTTPS; credentials are not sent there"));
         }
         String scope = challenge.param("scope").orElse("repository:" + image.path() + ":pull");
         String service = challenge.param("service").orElse("");
@@ -184,26 +205,30 @@ public final class RegistryClient implements DigestResolver {
         if (credential != null && credential.hasIdentityToken()) {
             String form = "grant_type=refresh_token&client_id=image-pull-webhook&refresh_token="
                     + encode(credential.identityToken()) + "&service=" + encode(service) + "&scope=" + encode(scope);
-            return send(HttpMethod.POST, realm, null, Buffer.buffer(form), MAX_TOKEN_BYTES).compose(this::tokenOf);
+            return send(new Outgoing(HttpMethod.POST, null, Buffer.buffer(form), MAX_TOKEN_BYTES), realm, TOKEN_REALM)
+                    .compose(this::tokenOf);
         }
         String url = realm + (realm.contains("?") ? "&" : "?") + "service=" + encode(service) + "&scope=" + encode(scope);
-        return send(HttpMethod.GET, url, credential == null ? null : basic(credential), null, MAX_TOKEN_BYTES)
-                .compose(this::tokenOf);
+        Outgoing get = new Outgoing(HttpMethod.GET, credential == null ? null : basic(credential), null, MAX_TOKEN_BYTES);
+        return send(get, url, TOKEN_REALM).compose(this::tokenOf);
     }
 
     private Future<Token> tokenOf(Response response) {
         if (response.status != 200 || response.body == null) {
-            return Future.failedFuture(new RegistryException("token refused (" + response.status + ")"));
+            return Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, response.status,
+                    "token refused (" + response.status + ")"));
         }
         try {
             JsonNode json = JSON.readTree(response.body.getBytes());
             String token = json.path("token").asText(json.path("access_token").asText(""));
             // expires_in defaults to 60 s (token-auth spec); keep 10 s of margin, and at least 1 s.
             long expiresIn = Math.max(1, json.path("expires_in").asLong(60) - 10);
-            return token.isEmpty() ? Future.failedFuture(new RegistryException("token refused (no token in answer)"))
-                    : Future.succeededFuture(new Token(token, java.time.Duration.ofSeconds(expiresIn)));
-        } catch (java.io.IOException e) {
-            return Future.failedFuture(new RegistryException("token endpoint answered something other than JSON"));
+            return token.isEmpty()
+                    ? Future.failedFuture(new RegistryException(Kind.UNAUTHORIZED, "token refused (no token in answer)"))
+                    : Future.succeededFuture(new Token(token, Duration.ofSeconds(expiresIn)));
+        } catch (IOException e) {
+            return Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER,
+                    "token endpoint answered something other than JSON"));
         }
     }
 
@@ -218,27 +243,29 @@ public final class RegistryClient implements DigestResolver {
 
     private Future<String> digest(ImageReference image, String url, String authorization, Response head) {
         if (head.status == 404) {
-            return Future.failedFuture(new RegistryException("tag " + image.effectiveTag() + " not found in "
-                    + image.repository()));
+            return Future.failedFuture(new RegistryException(Kind.NOT_FOUND, 404, "tag " + image.effectiveTag()
+                    + " not found in " + image.repository()));
         }
         if (head.status == 429) {
-            java.time.Duration retry = retryAfter(head.headers.get("Retry-After"));
-            return Future.failedFuture(new RegistryException("rate limited by " + image.apiHost()
+            Duration retry = retryAfter(head.headers.get("Retry-After"));
+            return Future.failedFuture(RegistryException.rateLimited("rate limited by " + image.apiHost()
                     + (retry == null ? "" : "; retry after " + retry.toSeconds() + " s"), retry));
         }
         if (head.status != 200) {
-            return Future.failedFuture(new RegistryException(image.apiHost() + " answered " + head.status
-                    + " for " + image.repository() + ":" + image.effectiveTag()));
+            return Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, head.status, image.apiHost()
+                    + " answered " + head.status + " for " + image.repository() + ":" + image.effectiveTag()));
         }
         String header = head.headers.get("Docker-Content-Digest");
         if (header != null && DIGEST.matcher(header.trim()).matches()) {
             return Future.succeededFuture(header.trim());
         }
-        return send(HttpMethod.GET, url, authorization, null, MAX_MANIFEST_BYTES).compose(get -> get.status != 200
-                ? Future.failedFuture(new RegistryException(image.apiHost() + " answered " + get.status + " to GET"))
-                : isManifest(get) ? Future.succeededFuture(sha256(get.body))
-                : Future.failedFuture(new RegistryException(image.apiHost() + " answered a body that is not an image "
-                        + "manifest for " + image.repository() + ":" + image.effectiveTag())));
+        Outgoing get = new Outgoing(HttpMethod.GET, authorization, null, MAX_MANIFEST_BYTES);
+        return send(get, url, REGISTRY).compose(response -> response.status != 200
+                ? Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, response.status, image.apiHost()
+                        + " answered " + response.status + " to GET"))
+                : isManifest(response) ? Future.succeededFuture(sha256(response.body))
+                : Future.failedFuture(new RegistryException(Kind.BAD_MANIFEST, image.apiHost() + " answered a body that is "
+                        + "not an image manifest for " + image.repository() + ":" + image.effectiveTag())));
     }
 
     /**
@@ -250,7 +277,7 @@ public final class RegistryClient implements DigestResolver {
         JsonNode manifest;
         try {
             manifest = MANIFEST_READER.readTree(get.body.getBytes());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
         String contentType = String.valueOf(get.headers.get("Content-Type")).split(";", 2)[0].trim();
@@ -259,47 +286,78 @@ public final class RegistryClient implements DigestResolver {
     }
 
     /** Retry-After in seconds (the HTTP-date form is rare for registries and read as absent). */
-    static java.time.Duration retryAfter(String header) {
+    static Duration retryAfter(String header) {
         if (header == null || !header.trim().matches("[0-9]{1,6}")) {
             return null;
         }
-        return java.time.Duration.ofSeconds(Long.parseLong(header.trim()));
+        return Duration.ofSeconds(Long.parseLong(header.trim()));
     }
 
     private Future<Response> manifest(String url, String authorization) {
-        return send(HttpMethod.HEAD, url, authorization, null, 0);
+        return send(new Outgoing(HttpMethod.HEAD, authorization, null, 0), url, REGISTRY);
     }
 
-    /** One request, following up to three redirects; Authorization is dropped when the host changes. */
-    private Future<Response> send(HttpMethod method, String url, String authorization, Buffer body, int maxBody) {
-        return send(method, URI.create(url), authorization, body, maxBody, 0);
+    /** One request to {@code target} (how refusals name it), following up to three redirects. */
+    private Future<Response> send(Outgoing outgoing, String url, String target) {
+        return send(outgoing, URI.create(url), target, 0);
     }
 
-    private Future<Response> send(HttpMethod method, URI uri, String authorization, Buffer body, int maxBody, int hops) {
-        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(uri.toString())
-                .setIdleTimeout(timeoutMillis).setFollowRedirects(false)
-                .putHeader("Accept", method == HttpMethod.POST ? "application/json" : ManifestTypes.ACCEPT)
-                .putHeader("User-Agent", "image-pull-webhook");
-        if (authorization != null) {
-            options.putHeader("Authorization", authorization);
+    private Future<Response> send(Outgoing outgoing, URI uri, String target, int hops) {
+        return connectTo(uri, target)
+                .compose(server -> http.request(options(outgoing, uri).setServer(server)))
+                .compose(request -> outgoing.body == null ? request.send() : request.send(outgoing.body))
+                .compose(response -> redirectOrRead(outgoing, uri, response, hops))
+                .recover(failure -> Future.failedFuture(failure instanceof RegistryException e ? e
+                        : new RegistryException(Kind.TRANSPORT, authority(uri) + ": " + describe(failure))));
+    }
+
+    /**
+     * The address the policy checked for the URI's host, within the timeout (a name lookup can
+     * hang); a refusal says what was being contacted: the registry, a token realm, a redirect.
+     */
+    private Future<SocketAddress> connectTo(URI uri, String target) {
+        if (uri.getHost() == null) { // only an image name could get here without one; redirects and realms are checked
+            return Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, target + " has no host name"));
         }
-        if (body != null) {
+        return policy.check(uri.getHost(), port(uri)).timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .recover(failure -> Future.failedFuture(failure instanceof RegistryException e
+                        && e.kind() == Kind.REFUSED_BY_POLICY
+                        ? new RegistryException(Kind.REFUSED_BY_POLICY, target + " " + e.getMessage() + "; not contacted")
+                        : failure));
+    }
+
+    private RequestOptions options(Outgoing outgoing, URI uri) {
+        RequestOptions options = new RequestOptions().setMethod(outgoing.method).setAbsoluteURI(uri.toString())
+                .setIdleTimeout(timeoutMillis).setFollowRedirects(false)
+                .putHeader("Accept", outgoing.method == HttpMethod.POST ? "application/json" : ManifestTypes.ACCEPT)
+                .putHeader("User-Agent", "image-pull-webhook");
+        if (outgoing.authorization != null) {
+            options.putHeader("Authorization", outgoing.authorization);
+        }
+        if (outgoing.body != null) {
             options.putHeader("Content-Type", "application/x-www-form-urlencoded");
         }
-        return http.request(options)
-                .compose(request -> body == null ? request.send() : request.send(body))
-                .compose(response -> {
-                    String location = response.getHeader("Location");
-                    if (response.statusCode() / 100 == 3 && location != null && hops < MAX_REDIRECTS) {
-                        response.request().reset();
-                        URI next = uri.resolve(location);
-                        boolean sameHost = next.getAuthority() != null && next.getAuthority().equalsIgnoreCase(uri.getAuthority());
-                        return send(method, next, sameHost ? authorization : null, body, maxBody, hops + 1);
-                    }
-                    return read(response, maxBody);
-                })
-                .recover(failure -> Future.failedFuture(failure instanceof RegistryException e ? e
-                        : new RegistryException(uri.getAuthority() + ": " + describe(failure))));
+        return options;
+    }
+
+    /**
+     * Follows a redirect, as a new connection the policy checks like any other. Authorization
+     * goes along only to the same host and port: anywhere else it would be a leak.
+     */
+    private Future<Response> redirectOrRead(Outgoing outgoing, URI uri, HttpClientResponse response, int hops) {
+        String location = response.getHeader("Location");
+        if (response.statusCode() / 100 != 3 || location == null || hops >= MAX_REDIRECTS) {
+            return read(response, outgoing.maxBody);
+        }
+        response.request().reset();
+        URI next = httpUri(uri, location);
+        if (next == null) {
+            return Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, response.statusCode(),
+                    authority(uri) + " redirected to a location that is not an http(s) URL with a host"));
+        }
+        boolean sameHost = authority(next).equals(authority(uri));
+        return send(sameHost ? outgoing : outgoing.withoutAuthorization(), next,
+                "redirect from " + authority(uri) + " to", hops + 1);
     }
 
     /**
@@ -311,7 +369,7 @@ public final class RegistryClient implements DigestResolver {
         MultiMap headers = response.headers();
         Promise<Response> done = Promise.promise();
         long deadline = vertx.setTimer(timeoutMillis, id -> failAndClose(done, response,
-                new RegistryException("no complete answer within " + timeoutMillis + " ms")));
+                new RegistryException(Kind.TRANSPORT, "no complete answer within " + timeoutMillis + " ms")));
         done.future().onComplete(result -> vertx.cancelTimer(deadline));
         if (maxBody == 0) { // HEAD: no body, and the response may have ended already
             response.end().onComplete(ended -> {
@@ -327,7 +385,7 @@ public final class RegistryClient implements DigestResolver {
         response.handler(chunk -> {
             if (body.length() + chunk.length() > maxBody) {
                 // Fail first: the reset below reports "stream reset" through the exception handler.
-                done.tryFail(new RegistryException("response larger than " + maxBody + " bytes"));
+                done.tryFail(new RegistryException(Kind.TRANSPORT, "response larger than " + maxBody + " bytes"));
                 response.request().reset();
                 return;
             }
@@ -343,6 +401,37 @@ public final class RegistryClient implements DigestResolver {
         if (done.tryFail(failure)) {
             response.request().connection().close();
         }
+    }
+
+    /** {@code reference} as an http(s) URL with a host, resolved against {@code base}; null when it is not one. */
+    private static URI httpUri(URI base, String reference) {
+        try {
+            return httpUri(base.resolve(reference));
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+    }
+
+    private static URI httpUri(String url) {
+        try {
+            return httpUri(URI.create(url));
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+    }
+
+    private static URI httpUri(URI uri) {
+        boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+        return http && uri.getHost() != null ? uri : null;
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /** host:port as connected to; never the user-info part a hostile URL may carry. */
+    private static String authority(URI uri) {
+        return uri.getHost().toLowerCase(Locale.ROOT) + ":" + port(uri);
     }
 
     private static String describe(Throwable failure) {

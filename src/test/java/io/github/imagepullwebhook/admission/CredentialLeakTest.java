@@ -16,6 +16,7 @@ import io.github.imagepullwebhook.policy.Rules;
 import io.github.imagepullwebhook.registry.CachingResolver;
 import io.github.imagepullwebhook.registry.RegistryClient;
 import io.github.imagepullwebhook.server.WebhookMetrics;
+import io.github.imagepullwebhook.testing.LoopbackGuard;
 import io.github.imagepullwebhook.testing.Reviews;
 import io.github.imagepullwebhook.testing.TestRegistry;
 import io.vertx.core.Vertx;
@@ -104,7 +105,8 @@ class CredentialLeakTest {
                 guarded.host(), new RegistryCredential(USER, PASSWORD, null, "secret team-a/regcred"),
                 host(), new RegistryCredential(USER, PASSWORD, IDENTITY_TOKEN, "secret team-a/regcred")));
         metrics = new WebhookMetrics();
-        RegistryClient client = new RegistryClient(vertx, new HttpClientOptions(), Set.of(guarded.host(), host()), 5_000);
+        RegistryClient client = new RegistryClient(vertx, new HttpClientOptions(), Set.of(guarded.host(), host()), 5_000,
+                LoopbackGuard.of(vertx));
         Pinning pinning = new Pinning(new StaticKeychain(keyring), new CachingResolver(client, Duration.ofMinutes(1),
                 Duration.ofMillis(1), 100, metrics.registry()), Duration.ofSeconds(5), false);
         service = new AdmissionService(new ObjectMapper(), new SkipRules(Set.of()), pinning);

@@ -16,6 +16,7 @@ import io.github.imagepullwebhook.credentials.KubernetesKeychain;
 import io.github.imagepullwebhook.policy.Rules;
 import io.github.imagepullwebhook.registry.CachingResolver;
 import io.github.imagepullwebhook.registry.RegistryClient;
+import io.github.imagepullwebhook.testing.LoopbackGuard;
 import io.github.imagepullwebhook.testing.TestRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -101,7 +102,7 @@ class PinningTest {
 
     AdmissionService service(boolean denyOnError) {
         RegistryClient registry = new RegistryClient(vertx, new HttpClientOptions(),
-                Set.of(open.host(), guarded.host(), "127.0.0.1:" + silent.getLocalPort()), 5_000);
+                Set.of(open.host(), guarded.host(), "127.0.0.1:" + silent.getLocalPort()), 5_000, LoopbackGuard.of(vertx));
         Pinning pinning = new Pinning(new KubernetesKeychain(client, secrets, new Keyring()),
                 new CachingResolver(registry, Duration.ofMinutes(1), Duration.ofMillis(1), 100), Duration.ofSeconds(2),
                 denyOnError);

@@ -10,6 +10,7 @@ import io.github.imagepullwebhook.credentials.StaticKeychain;
 import io.github.imagepullwebhook.policy.Rules;
 import io.github.imagepullwebhook.registry.CachingResolver;
 import io.github.imagepullwebhook.registry.RegistryClient;
+import io.github.imagepullwebhook.testing.LoopbackGuard;
 import io.github.imagepullwebhook.testing.RawHttp;
 import io.github.imagepullwebhook.testing.Reviews;
 import io.vertx.core.Vertx;
@@ -88,7 +89,7 @@ class RegistryFaultReviewsTest {
         // As Main builds it (client timeout = registry.timeout), but idle pooled connections are
         // dropped after 1 s instead of 60, so the test can see every connection end.
         RegistryClient client = new RegistryClient(vertx, new HttpClientOptions().setKeepAliveTimeout(1), insecure,
-                DEADLINE.toMillis());
+                DEADLINE.toMillis(), LoopbackGuard.of(vertx));
         Pinning pinning = new Pinning(new StaticKeychain(new Keyring()),
                 new CachingResolver(client, Duration.ofMinutes(1), Duration.ofMillis(1), 100), DEADLINE, denyOnError);
         return new AdmissionService(new ObjectMapper(), new SkipRules(Set.of()), pinning);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
 import io.github.imagepullwebhook.testing.Await;
+import io.github.imagepullwebhook.testing.LoopbackGuard;
 import io.github.imagepullwebhook.testing.TestRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -51,7 +52,8 @@ class CachingResolverTest {
         open = TestRegistry.anonymous(Files.createTempDirectory("cache-open"));
         guarded = TestRegistry.basic(Files.createTempDirectory("cache-basic"), "alice", "s3cret");
         vertx = Vertx.vertx();
-        client = new RegistryClient(vertx, new HttpClientOptions(), Set.of(open.host(), guarded.host()), 5_000);
+        client = new RegistryClient(vertx, new HttpClientOptions(), Set.of(open.host(), guarded.host()), 5_000,
+                LoopbackGuard.of(vertx));
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
 import io.github.imagepullwebhook.testing.Await;
+import io.github.imagepullwebhook.testing.LoopbackGuard;
 import io.github.imagepullwebhook.testing.TestRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -42,7 +43,8 @@ class RegistryClientTest {
         silent = new ServerSocket(0);
         vertx = Vertx.vertx();
         client = new RegistryClient(vertx, new HttpClientOptions(),
-                Set.of(open.host(), guarded.host(), "127.0.0.1:" + silent.getLocalPort(), "127.0.0.1:1"), 1_500);
+                Set.of(open.host(), guarded.host(), "127.0.0.1:" + silent.getLocalPort(), "127.0.0.1:1"), 1_500,
+                LoopbackGuard.of(vertx));
     }
 
     @AfterAll

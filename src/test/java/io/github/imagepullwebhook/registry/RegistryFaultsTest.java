@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.imagepullwebhook.image.ImageReference;
 import io.github.imagepullwebhook.testing.Await;
+import io.github.imagepullwebhook.testing.LoopbackGuard;
 import io.github.imagepullwebhook.testing.TestRegistry;
 import io.github.imagepullwebhook.tls.GeneratedCertificates;
 import io.vertx.core.Vertx;
@@ -45,9 +46,10 @@ class RegistryFaultsTest {
             String digest = registry.push("secure/app", "1", "amd64");
             ImageReference image = ImageReference.parse(registry.host() + "/secure/app:1");
             RegistryClient trusting = new RegistryClient(vertx, new HttpClientOptions().setTrustOptions(
-                    new PemTrustOptions().addCertPath(certificates.caFile().toString())), Set.of(), 5_000);
+                    new PemTrustOptions().addCertPath(certificates.caFile().toString())), Set.of(), 5_000, LoopbackGuard.of(vertx));
             assertThat(get(trusting.resolve(image, List.of()))).isEqualTo(digest);
-            RegistryClient untrusting = new RegistryClient(vertx, new HttpClientOptions(), Set.of(), 5_000);
+            RegistryClient untrusting = new RegistryClient(vertx, new HttpClientOptions(), Set.of(), 5_000,
+                    LoopbackGuard.of(vertx));
             assertThatThrownBy(() -> get(untrusting.resolve(image, List.of()))).isInstanceOf(RegistryException.class)
                     .hasMessageStartingWith(registry.host() + ": ");
         }
@@ -74,7 +76,8 @@ class RegistryFaultsTest {
         });
         noHeader.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         String host = "127.0.0.1:" + noHeader.actualPort();
-        RegistryClient client = new RegistryClient(vertx, new HttpClientOptions(), Set.of(host), 5_000);
+        RegistryClient client = new RegistryClient(vertx, new HttpClientOptions(), Set.of(host), 5_000,
+                LoopbackGuard.of(vertx));
         assertThat(get(client.resolve(ImageReference.parse(host + "/plain/app:1"), List.of())))
                 .isEqualTo(TestRegistry.sha256(manifest));
         assertThat(gets).hasValue(1);
@@ -100,7 +103,8 @@ class RegistryFaultsTest {
         });
         registry.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         String host = "127.0.0.1:" + registry.actualPort();
-        RegistryClient client = new RegistryClient(vertx, new HttpClientOptions(), Set.of(host), 5_000);
+        RegistryClient client = new RegistryClient(vertx, new HttpClientOptions(), Set.of(host), 5_000,
+                LoopbackGuard.of(vertx));
         var credential = new io.github.imagepullwebhook.credentials.RegistryCredential("alice", "s3cret", "", "secret a/r");
         assertThat(get(client.resolve(ImageReference.parse(host + "/team/app:1"), List.of(credential))))
                 .isEqualTo("sha256:" + "a".repeat(64));
@@ -116,7 +120,8 @@ class RegistryFaultsTest {
         });
         limited.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         String host = "127.0.0.1:" + limited.actualPort();
-        CachingResolver cache = new CachingResolver(new RegistryClient(vertx, new HttpClientOptions(), Set.of(host), 5_000),
+        CachingResolver cache = new CachingResolver(new RegistryClient(vertx, new HttpClientOptions(), Set.of(host), 5_000,
+                LoopbackGuard.of(vertx)),
                 Duration.ofMinutes(1), Duration.ofMillis(50), 100);
         ImageReference image = ImageReference.parse(host + "/busy/app:1");
 

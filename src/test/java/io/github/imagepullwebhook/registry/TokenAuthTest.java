@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
 import io.github.imagepullwebhook.testing.Await;
+import io.github.imagepullwebhook.testing.LoopbackGuard;
 import io.github.imagepullwebhook.testing.TestRegistry;
 import io.github.imagepullwebhook.testing.TestTokenServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.PemTrustOptions;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +67,34 @@ class TokenAuthTest {
     void forget() {
         tokens.authorizations.clear();
         tokens.refreshTokens.clear();
-        client = new RegistryClient(vertx, new HttpClientOptions().setTrustOptions(
-                new PemTrustOptions().addCertPath(tokens.caFile().toString())), Set.of(registry.host()), 5_000);
+        client = client(LoopbackGuard.of(vertx));
+    }
+
+    RegistryClient client(ConnectionPolicy policy) {
+        return new RegistryClient(vertx, new HttpClientOptions().setTrustOptions(
+                new PemTrustOptions().addCertPath(tokens.caFile().toString())), Set.of(registry.host()), 5_000, policy);
+    }
+
+    /** The realm's host:port, as an allow pattern names it. */
+    String realmAuthority() {
+        return URI.create(tokens.realm()).getAuthority();
+    }
+
+    @Test
+    void aRealmTheRulesNameWorksWithOnlyTheRegistryAndTheRealmAllowed() throws Exception {
+        RegistryClient narrow = client(new HostGuard(vertx, List.of(registry.host(), realmAuthority()), List.of()));
+        assertThat(resolve(narrow, registry.host() + "/private/app:1.0", RIGHT)).isEqualTo(pushed);
+        assertThat(tokens.authorizations).containsExactly(basic(RIGHT));
+    }
+
+    /** The real registry's realm, on a port the rules do not name: no credential, no request, a clear refusal. */
+    @Test
+    void aRealmTheRulesDoNotNameIsNeverAsked() {
+        RegistryClient registryOnly = client(new HostGuard(vertx, List.of(registry.host()), List.of()));
+        assertThatThrownBy(() -> resolve(registryOnly, registry.host() + "/private/app:1.0", RIGHT))
+                .isInstanceOf(RegistryException.class)
+                .hasMessage("token realm " + realmAuthority() + " matches no registry.allow pattern; not contacted");
+        assertThat(tokens.authorizations).isEmpty();
     }
 
     String resolve(String image, RegistryCredential... credentials) throws Exception {

@@ -15,6 +15,7 @@ import io.github.imagepullwebhook.credentials.Keyring;
 import io.github.imagepullwebhook.credentials.StaticKeychain;
 import io.github.imagepullwebhook.registry.CachingResolver;
 import io.github.imagepullwebhook.registry.RegistryClient;
+import io.github.imagepullwebhook.testing.LoopbackGuard;
 import io.github.imagepullwebhook.testing.Reviews;
 import io.github.imagepullwebhook.testing.TestRegistry;
 import io.github.imagepullwebhook.testing.TestTls;
@@ -56,7 +57,8 @@ class PinningServerTest {
                     files.keyFile().toString()), -1, 1 << 20, 60_000, 0, 5_000, 10_000, 60_000),
                     Map.of("pin", new Profile(true, false, Profile.Scope.PODS, true, Profile.PinScope.ALL, false, false)), List.of());
             Pinning pinning = new Pinning(new StaticKeychain(new Keyring()), new CachingResolver(
-                    new RegistryClient(vertx, new HttpClientOptions(), Set.of(registry.host()), 5_000),
+                    new RegistryClient(vertx, new HttpClientOptions(), Set.of(registry.host()), 5_000,
+                            LoopbackGuard.of(vertx)),
                     Duration.ofMinutes(1), Duration.ofSeconds(5), 100), Duration.ofSeconds(2), false);
             WebhookServer server = WebhookServer.start(vertx, config,
                     new AdmissionService(new ObjectMapper(), new SkipRules(Set.of()), pinning), 2).await(20, TimeUnit.SECONDS);
