@@ -362,4 +362,24 @@ write("warn-latest-pod", review("Pod", KINDS["Pod"][3](latest)),
                     'name a version (or a digest) in production',
                     'image-pull-webhook: spec.containers[1].image "nginx:latest" uses the tag latest, which moves: '
                     'name a version (or a digest) in production']})
+# 13. Exemptions: a repository an alwaysPull exemption names keeps its policy (and is not
+#     validated), the others are enforced; the audit log names each exempt site.
+EXEMPT = {"defaultPullPolicy": True, "alwaysPull": True, "alwaysPullExempt": ["docker.io/library", "registry.k8s.io"]}
+exempt = pod_spec([container("web", "nginx:1.27"), container("app", "registry.example.com/team/app:1.4.2"),
+                   container("lookalike", "registry.k8s.io.evil.example/pause:3.9")],
+                  init=[container("pause", "registry.k8s.io/pause:3.9", policy="Never")])
+write("enforce-pod-exempt", review("Pod", KINDS["Pod"][3](exempt)),
+      {"profile": EXEMPT, "mode": "mutate", "reason": "PATCHED", "allowed": True,
+       "patch": ops("/spec", [("/containers/1/imagePullPolicy", "Always", True),
+                              ("/containers/2/imagePullPolicy", "Always", True)]),
+       "warnings": ["image-pull-webhook: spec.containers[1].imagePullPolicy, spec.containers[2].imagePullPolicy "
+                    "set to Always (images are always pulled in this namespace)"],
+       "auditAnnotations": {"exempt": "spec.initContainers[0] from alwaysPull (registry.k8s.io), "
+                                      "spec.containers[0] from alwaysPull (docker.io/library)"}})
+write("validate-pod-exempt", review("Pod", KINDS["Pod"][3](exempt)),
+      {"profile": EXEMPT, "mode": "validate", "reason": "DENIED_PULL_POLICY", "allowed": False, "patch": None,
+       "warnings": [], "code": 403,
+       "message": 'Pod "web" is forbidden: images must always be pulled in namespace "team-a": '
+                  'spec.containers[1].imagePullPolicy: Unsupported value: "IfNotPresent": supported values: "Always", '
+                  'spec.containers[2].imagePullPolicy: Unsupported value: "IfNotPresent": supported values: "Always"'})
 print("fixtures written")

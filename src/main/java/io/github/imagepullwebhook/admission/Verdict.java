@@ -30,7 +30,7 @@ public record Verdict(Reason reason, boolean allowed, JsonPatch patch, List<Stri
     /**
      * What the rules decided, rendered: the patch, the warnings and the audit annotations all
      * come from the one list of changes. Audit annotations are written when something changed,
-     * failed or is missing.
+     * failed, is missing or was exempted.
      *
      * @param failures       images that could not be pinned (admitted unpinned)
      * @param missingSecrets the pod's pull Secrets that do not exist
@@ -40,8 +40,11 @@ public record Verdict(Reason reason, boolean allowed, JsonPatch patch, List<Stri
                 : result.changed() ? Reason.PATCHED : Reason.NO_CHANGE;
         Warnings summary = Warnings.of(result);
         Map<String, String> audit = Map.of();
-        if (result.changed() || !failures.isEmpty() || !missingSecrets.isEmpty()) {
+        if (result.changed() || !failures.isEmpty() || !missingSecrets.isEmpty() || !result.exemptions().isEmpty()) {
             audit = summary.audit(reason);
+            if (!result.exemptions().isEmpty()) {
+                audit.put("exempt", Warnings.bounded(String.join(", ", result.exemptions())));
+            }
             if (!failures.isEmpty()) {
                 audit.put("pinning-failed", Warnings.bounded(String.join("; ", failures)));
             }

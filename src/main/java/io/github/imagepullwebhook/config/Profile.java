@@ -2,7 +2,9 @@ package io.github.imagepullwebhook.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.imagepullwebhook.image.ImagePattern;
 import io.github.imagepullwebhook.policy.Rules;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -16,9 +18,12 @@ import java.util.Locale;
  * @param pinScope          where pinning acts
  * @param warnLatest        warn about containers running {@code :latest} or no tag
  * @param checkPullSecrets  warn about named pull Secrets that do not exist
+ * @param alwaysPullExempt  repositories {@code alwaysPull} leaves alone (see {@link ImagePattern})
+ * @param pinExempt         repositories pinning leaves alone
  */
 public record Profile(boolean defaultPullPolicy, boolean alwaysPull, Scope alwaysPullScope, boolean pinDigests,
-                      PinScope pinScope, boolean warnLatest, boolean checkPullSecrets) {
+                      PinScope pinScope, boolean warnLatest, boolean checkPullSecrets,
+                      List<ImagePattern> alwaysPullExempt, List<ImagePattern> pinExempt) {
 
     /** Which objects {@code alwaysPull} touches. */
     public enum Scope {
@@ -36,11 +41,16 @@ public record Profile(boolean defaultPullPolicy, boolean alwaysPull, Scope alway
         PODS
     }
 
-    public static final Profile DEFAULT = new Profile(true, false, Scope.PODS, false, PinScope.ALL, false, false);
+    public static final Profile DEFAULT = new Profile(true, false);
+
+    public Profile {
+        alwaysPullExempt = List.copyOf(alwaysPullExempt);
+        pinExempt = List.copyOf(pinExempt);
+    }
 
     /** Pull-policy rules only, with every other setting at its default. */
     public Profile(boolean defaultPullPolicy, boolean alwaysPull) {
-        this(defaultPullPolicy, alwaysPull, Scope.PODS, false, PinScope.ALL, false, false);
+        this(defaultPullPolicy, alwaysPull, Scope.PODS, false, PinScope.ALL, false, false, List.of(), List.of());
     }
 
     @JsonCreator
@@ -50,13 +60,27 @@ public record Profile(boolean defaultPullPolicy, boolean alwaysPull, Scope alway
                       @JsonProperty("pinDigests") Boolean pinDigests,
                       @JsonProperty("pinScope") String pinScope,
                       @JsonProperty("warnLatest") Boolean warnLatest,
-                      @JsonProperty("checkPullSecrets") Boolean checkPullSecrets) {
+                      @JsonProperty("checkPullSecrets") Boolean checkPullSecrets,
+                      @JsonProperty("alwaysPullExempt") List<String> alwaysPullExempt,
+                      @JsonProperty("pinExempt") List<String> pinExempt) {
         return new Profile(defaultPullPolicy == null ? DEFAULT.defaultPullPolicy : defaultPullPolicy,
                 alwaysPull != null && alwaysPull,
                 option(Scope.class, "alwaysPullScope", alwaysPullScope, DEFAULT.alwaysPullScope),
                 pinDigests != null && pinDigests,
                 option(PinScope.class, "pinScope", pinScope, DEFAULT.pinScope),
-                warnLatest != null && warnLatest, checkPullSecrets != null && checkPullSecrets);
+                warnLatest != null && warnLatest, checkPullSecrets != null && checkPullSecrets,
+                patterns("alwaysPullExempt", alwaysPullExempt), patterns("pinExempt", pinExempt));
+    }
+
+    private static List<ImagePattern> patterns(String key, List<String> patterns) {
+        if (patterns == null) {
+            return List.of();
+        }
+        try {
+            return patterns.stream().map(ImagePattern::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        }
     }
 
     /** An enum option spelled in lower case, as the chart and the documentation spell it. */
@@ -77,7 +101,7 @@ public record Profile(boolean defaultPullPolicy, boolean alwaysPull, Scope alway
 
     public Rules rules() {
         return new Rules(defaultPullPolicy, alwaysPull, alwaysPullScope == Scope.WORKLOADS, pinDigests,
-                pinScope == PinScope.PODS, warnLatest, checkPullSecrets);
+                pinScope == PinScope.PODS, warnLatest, checkPullSecrets, alwaysPullExempt, pinExempt);
     }
 
     /** Whether the profile acts on workload templates at all (the chart registers those kinds then). */

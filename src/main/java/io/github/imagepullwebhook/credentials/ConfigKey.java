@@ -1,5 +1,6 @@
 package io.github.imagepullwebhook.credentials;
 
+import io.github.imagepullwebhook.image.HostGlob;
 import java.util.List;
 
 /**

@@ -53,17 +53,18 @@ public final class DigestPinner {
     }
 
     /**
-     * Sites (containers of every kind, and image volumes) with a parsable image without digest
-     * that the scope enforces: new, or
+     * Sites (containers of every kind, and image volumes) with a parsable image without digest,
+     * not exempt from pinning, that the scope enforces: new, or
      * with a changed image (on UPDATE an unchanged image is never re-resolved: a label edit must
      * not roll a workload to a newer digest). A pod's image may change where its pull policy may
      * not, so the image of a fixed site is pinned too.
      */
-    public static List<Candidate> candidates(GroupKind kind, JsonNode object, EnforcementScope scope) {
+    public static List<Candidate> candidates(GroupKind kind, JsonNode object, EnforcementScope scope, Rules rules) {
         List<Candidate> candidates = new ArrayList<>();
         PodSpecs.visit(kind, object, site -> {
             ImageReference reference = site.reference();
-            if (scope.enforces(site) && reference != null && !reference.hasDigest()) {
+            if (scope.enforces(site) && reference != null && !reference.hasDigest()
+                    && rules.pinExemption(reference) == null) {
                 candidates.add(new Candidate(site, reference));
             }
         });

@@ -1,6 +1,7 @@
 package io.github.imagepullwebhook.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.imagepullwebhook.image.ImagePattern;
 import io.github.imagepullwebhook.image.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,18 +36,25 @@ public final class ImagePolicy {
     public PolicyResult decide(GroupKind kind, JsonNode object, EnforcementScope scope) {
         List<Change> changes = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<String> exemptions = new ArrayList<>();
         boolean alwaysPull = rules.alwaysPull(kind);
+        boolean pins = DigestPinner.pinsObject(kind, object, rules);
         PodSpecs.visit(kind, object, site -> {
             if (!scope.enforces(site)) {
                 return;
             }
             warnAboutImage(site, warnings);
-            Change change = scope.policyWritable(site) ? decide(site, alwaysPull) : null;
+            boolean exempt = alwaysPull && noteExemption(site, rules.alwaysPullExemption(site.reference()),
+                    AlwaysPullImages.RULE, exemptions);
+            if (pins && site.reference() != null && !site.reference().hasDigest()) {
+                noteExemption(site, rules.pinExemption(site.reference()), DigestPinner.RULE, exemptions);
+            }
+            Change change = scope.policyWritable(site) ? decide(site, alwaysPull && !exempt) : null;
             if (change != null) {
                 changes.add(change);
             }
         });
-        return new PolicyResult(changes, warnings);
+        return new PolicyResult(changes, warnings, exemptions);
     }
 
     private Change decide(ImageSite site, boolean alwaysPull) {
@@ -54,6 +62,14 @@ public final class ImagePolicy {
             return AlwaysPullImages.decide(site);
         }
         return rules.defaultPullPolicy() ? PullPolicyDefaulter.decide(site) : null;
+    }
+
+    /** Records an exemption when {@code pattern} names the site's image; true when it did. */
+    private static boolean noteExemption(ImageSite site, ImagePattern pattern, String rule, List<String> exemptions) {
+        if (pattern != null) {
+            exemptions.add(site.fieldPath() + " from " + rule + " (" + pattern.text() + ")");
+        }
+        return pattern != null;
     }
 
     /**
@@ -65,7 +81,9 @@ public final class ImagePolicy {
         if (!rules.alwaysPull(kind)) {
             return List.of();
         }
-        return AlwaysPullImages.violations(PodSpecs.sites(kind, object), scope, fixedOnly);
+        List<ImageSite> enforced = PodSpecs.sites(kind, object).stream()
+                .filter(site -> rules.alwaysPullExemption(site.reference()) == null).toList();
+        return AlwaysPullImages.violations(enforced, scope, fixedOnly);
     }
 
     private void warnAboutImage(ImageSite site, List<String> warnings) {

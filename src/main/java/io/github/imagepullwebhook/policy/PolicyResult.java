@@ -6,14 +6,22 @@ import java.util.List;
 /**
  * What the rules decided for one object.
  *
- * @param changes  every field to change, with its rule and reason, in visiting order
- * @param warnings problems worth telling the user that did not stop the review
+ * @param changes    every field to change, with its rule and reason, in visiting order
+ * @param warnings   problems worth telling the user that did not stop the review
+ * @param exemptions sites a rule left alone because a profile's exemption names their image,
+ *                   each with the pattern and the rule, for the audit log
  */
-public record PolicyResult(List<Change> changes, List<String> warnings) {
+public record PolicyResult(List<Change> changes, List<String> warnings, List<String> exemptions) {
 
     public PolicyResult {
         changes = List.copyOf(changes);
         warnings = List.copyOf(warnings);
+        exemptions = List.copyOf(exemptions);
+    }
+
+    /** A result without exemptions. */
+    public PolicyResult(List<Change> changes, List<String> warnings) {
+        this(changes, warnings, List.of());
     }
 
     public boolean changed() {
@@ -26,6 +34,6 @@ public record PolicyResult(List<Change> changes, List<String> warnings) {
         allChanges.addAll(moreChanges);
         List<String> allWarnings = new ArrayList<>(warnings);
         allWarnings.addAll(moreWarnings);
-        return new PolicyResult(allChanges, allWarnings);
+        return new PolicyResult(allChanges, allWarnings, exemptions);
     }
 }

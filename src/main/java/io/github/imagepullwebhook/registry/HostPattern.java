@@ -1,6 +1,6 @@
 package io.github.imagepullwebhook.registry;
 
-import io.github.imagepullwebhook.credentials.HostGlob;
+import io.github.imagepullwebhook.image.HostGlob;
 import java.util.Locale;
 
 /**

@@ -76,6 +76,9 @@ class GoldenReviewsTest {
         assertThat(response.path("uid").asText()).isEqualTo(requestTree.path("request").path("uid").asText());
         assertThat(response.path("allowed").asBoolean()).isEqualTo(expected.path("allowed").asBoolean());
         assertThat(texts(response.path("warnings"))).containsExactlyElementsOf(texts(expected.path("warnings")));
+        expected.path("auditAnnotations").fields().forEachRemaining(annotation -> assertThat(
+                response.path("auditAnnotations").path(annotation.getKey()).asText()).as("audit " + annotation.getKey())
+                .isEqualTo(annotation.getValue().asText()));
         if (expected.has("message")) {
             assertThat(response.path("status").path("message").asText()).isEqualTo(expected.path("message").asText());
             assertThat(response.path("status").path("code").asInt()).isEqualTo(expected.path("code").asInt());
@@ -111,7 +114,7 @@ class GoldenReviewsTest {
         for (Rules rules : List.of(new Rules(true, true).withAlwaysPullWorkloads(), new Rules(true, false))) {
             List<Change> changes = new ArrayList<>(new ImagePolicy(rules)
                     .decide(kind, object, EnforcementScope.everySite()).changes());
-            DigestPinner.candidates(kind, object, EnforcementScope.everySite())
+            DigestPinner.candidates(kind, object, EnforcementScope.everySite(), rules)
                     .forEach(candidate -> changes.add(DigestPinner.decide(candidate, "sha256:" + "ab".repeat(32))));
             JsonNode patch = JSON.valueToTree(io.github.imagepullwebhook.patch.JsonPatch.of(changes).operations());
 

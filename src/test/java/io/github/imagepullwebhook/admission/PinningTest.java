@@ -13,6 +13,7 @@ import io.github.imagepullwebhook.admission.AdmissionService.Answer;
 import io.github.imagepullwebhook.admission.AdmissionService.Mode;
 import io.github.imagepullwebhook.credentials.Keyring;
 import io.github.imagepullwebhook.credentials.KubernetesKeychain;
+import io.github.imagepullwebhook.image.ImagePattern;
 import io.github.imagepullwebhook.policy.Rules;
 import io.github.imagepullwebhook.registry.CachingResolver;
 import io.github.imagepullwebhook.registry.RegistryClient;
@@ -200,7 +201,7 @@ class PinningTest {
 
     @Test
     void checkPullSecretsWarnsAboutMissingSecretsWithoutPinning() throws Exception {
-        Rules check = new Rules(true, false, false, false, false, false, true);
+        Rules check = new Rules(true, false, false, false, false, false, true, List.of(), List.of());
         Answer answer = allow.review(review("Pod", "CREATE", "{\"imagePullSecrets\":[{\"name\":\"missing\"},"
                 + "{\"name\":\"regcred\"}],\"containers\":[{\"name\":\"a\",\"image\":\"nginx:1.27\"}]}", "", null)
                 .getBytes(), check, Mode.MUTATE);
@@ -215,6 +216,18 @@ class PinningTest {
                 + "\"containers\":[{\"name\":\"a\",\"image\":\"nginx:1.27\"}]}", "", null).getBytes(),
                 new Rules(true, false), Mode.MUTATE);
         assertThat(warnings(off)).as("not asked for").noneMatch(w -> w.contains("imagePullSecret"));
+    }
+
+    @Test
+    void aPinExemptionLeavesItsRepositoriesAsWrittenAndIsAudited() throws Exception {
+        Rules exempt = PIN.withExemptions(List.of(), List.of(ImagePattern.parse(open.host() + "/team")));
+        String image = open.host() + "/team/app:1.0";
+        String other = open.host() + "/teams/app:1.0"; // not a segment of the exemption
+        Answer answer = allow.review(review("Pod", "CREATE", "{\"containers\":[{\"name\":\"a\",\"image\":\"" + image
+                + "\"},{\"name\":\"b\",\"image\":\"" + other + "\"}]}", "", null).getBytes(), exempt, Mode.MUTATE);
+        assertThat(imagePatches(answer)).noneMatch(p -> p.startsWith("/spec/containers/0/"));
+        assertThat(answer.body().path("response").path("auditAnnotations").path("exempt").asText())
+                .isEqualTo("spec.containers[0] from pinDigests (" + open.host() + "/team)");
     }
 
     @Test

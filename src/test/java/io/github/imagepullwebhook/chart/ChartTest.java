@@ -98,7 +98,7 @@ class ChartTest {
         RenderedChart chart = RenderedChart.render(c -> c.withValuesFile(MULTI));
         WebhookConfig config = config(chart);
         assertThat(config.profiles()).containsOnlyKeys("default", "tenants", "ci")
-                .containsEntry("tenants", new Profile(true, true, Profile.Scope.PODS, true, Profile.PinScope.PODS, false, false))
+                .containsEntry("tenants", new Profile(true, true, Profile.Scope.PODS, true, Profile.PinScope.PODS, false, false, List.of(), List.of()))
                 .containsEntry("default", new Profile(true, false));
         assertThat(config.registry().timeout()).isEqualTo(java.time.Duration.ofSeconds(3));
         assertThat(config.registry().onError()).isEqualTo(io.github.imagepullwebhook.config.RegistryConfig.OnError.DENY);

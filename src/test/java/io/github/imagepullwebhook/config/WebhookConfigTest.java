@@ -50,6 +50,10 @@ class WebhookConfigTest {
                 .hasMessageContaining("server.port must be 0..65535");
         assertThatThrownBy(() -> WebhookConfig.parse("server: {port: eighty}"))
                 .hasMessageStartingWith("invalid configuration");
+        assertThatThrownBy(() -> WebhookConfig.parse("profiles: {t: {alwaysPullScope: everything}}"))
+                .hasMessageContaining("alwaysPullScope must be pods or workloads, was \"everything\"");
+        assertThatThrownBy(() -> WebhookConfig.parse("profiles: {t: {alwaysPullExempt: [\"docker.io//x\"]}}"))
+                .hasMessageContaining("alwaysPullExempt: image pattern \"docker.io//x\"");
     }
 
     @org.junit.jupiter.params.ParameterizedTest

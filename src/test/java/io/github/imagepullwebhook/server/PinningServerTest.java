@@ -55,7 +55,7 @@ class PinningServerTest {
             GeneratedCertificates files = GeneratedCertificates.create(dir.resolve("tls"), List.of("localhost"));
             WebhookConfig config = new WebhookConfig(new ServerConfig(0, new TlsConfig(files.certFile().toString(),
                     files.keyFile().toString()), -1, 1 << 20, 60_000, 0, 5_000, 10_000, 60_000),
-                    Map.of("pin", new Profile(true, false, Profile.Scope.PODS, true, Profile.PinScope.ALL, false, false)), List.of());
+                    Map.of("pin", new Profile(true, false, Profile.Scope.PODS, true, Profile.PinScope.ALL, false, false, List.of(), List.of())), List.of());
             Pinning pinning = new Pinning(new StaticKeychain(new Keyring()), new CachingResolver(
                     new RegistryClient(vertx, new HttpClientOptions(), Set.of(registry.host()), 5_000,
                             LoopbackGuard.of(vertx)),

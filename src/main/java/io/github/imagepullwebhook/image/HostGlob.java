@@ -1,4 +1,4 @@
-package io.github.imagepullwebhook.credentials;
+package io.github.imagepullwebhook.image;
 
 /**
  * Go's {@code filepath.Match}, applied to one host label: {@code *} any run of characters,
