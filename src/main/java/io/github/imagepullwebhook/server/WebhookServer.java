@@ -11,6 +11,7 @@ import io.vertx.core.net.KeyCertOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class WebhookServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
-    private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
 
     private final Vertx vertx;
     private final WebhookConfig config;
@@ -66,7 +66,8 @@ public final class WebhookServer {
         int port = config.server().port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : config.server().port();
         Future<String> verticles = certificates.load()
                 .compose(keyCert -> vertx.deployVerticle(() -> {
-                    WebhookVerticle verticle = new WebhookVerticle(config, port, service, metrics, readiness, keyCert);
+                    WebhookVerticle verticle = new WebhookVerticle(config, port, service, metrics, readiness,
+                            new ServedTls(keyCert));
                     this.verticles.add(verticle);
                     return verticle;
                 }, new DeploymentOptions().setInstances(instances)))
@@ -82,7 +83,7 @@ public final class WebhookServer {
 
     private List<Future<Boolean>> updateCertificates(KeyCertOptions keyCert) {
         List<Future<Boolean>> updates = new ArrayList<>();
-        verticles.forEach(v -> updates.add(v.updateCertificate(keyCert)));
+        verticles.forEach(v -> updates.add(v.updateTls(new ServedTls(keyCert))));
         return updates;
     }
 

@@ -12,7 +12,6 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,7 +19,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +28,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebhookVerticle extends VerticleBase {
 
-    static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     /** Bodies above this are reviewed on a worker thread so a large parse never stalls the event loop. */
     private static final int OFFLOAD_BYTES = 256 * 1024;
     /** The apiserver multiplexes many reviews per HTTP/2 connection; 64 KiB windows queue them up. */
@@ -42,18 +40,18 @@ final class WebhookVerticle extends VerticleBase {
     private final AdmissionService service;
     private final WebhookMetrics metrics;
     private final Readiness readiness;
-    private final KeyCertOptions keyCert;
+    private final ServedTls tls;
     private HttpServer server;
     private SlowClients slowClients;
 
     WebhookVerticle(WebhookConfig config, int port, AdmissionService service, WebhookMetrics metrics,
-                    Readiness readiness, KeyCertOptions keyCert) {
+                    Readiness readiness, ServedTls tls) {
         this.config = config;
         this.port = port;
         this.service = service;
         this.metrics = metrics;
         this.readiness = readiness;
-        this.keyCert = keyCert;
+        this.tls = tls;
     }
 
     @Override
@@ -61,12 +59,11 @@ final class WebhookVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions()
                 .setSsl(true)
                 .setUseAlpn(true)
-                .setKeyCertOptions(keyCert)
-                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
                 .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
                 .setHttp2ConnectionWindowSize(HTTP2_WINDOW)
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.server().idleTimeoutMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        tls.applyTo(options.getSslOptions());
         slowClients = new SlowClients(vertx, config.server().requestTimeoutMillis(), config.server().idleTimeoutMillis());
         server = vertx.createHttpServer(options).connectionHandler(slowClients::opened).requestHandler(router());
         return server.listen(port);
@@ -86,11 +83,8 @@ final class WebhookVerticle extends VerticleBase {
         return server.shutdown(millis, TimeUnit.MILLISECONDS);
     }
 
-    Future<Boolean> updateCertificate(KeyCertOptions newKeyCert) {
-        return server.updateSSLOptions(new ServerSSLOptions()
-                .setKeyCertOptions(newKeyCert)
-                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
-                .setUseAlpn(true), true);
+    Future<Boolean> updateTls(ServedTls newTls) {
+        return server.updateSSLOptions(newTls.applyTo(new ServerSSLOptions()), true);
     }
 
     private Router router() {
@@ -154,7 +148,7 @@ final class WebhookVerticle extends VerticleBase {
         Optional<Profile> profile = config.profile(profileName);
         if (profile.isEmpty()) {
             fail(ctx, 404, "unknown_profile", "unknown profile \"" + printable(profileName) + "\"; configured profiles: "
-                    + String.join(", ", new java.util.TreeSet<>(config.profiles().keySet())));
+                    + String.join(", ", new TreeSet<>(config.profiles().keySet())));
             return;
         }
         Mode mode = validate ? Mode.VALIDATE : Mode.MUTATE;
