@@ -36,6 +36,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", description = "Metrics port (-1 disables); overrides server.metricsPort.")
     Integer metricsPort;
 
+    @Option(names = "--bind-address", description = "IP address of the HTTPS port (default all interfaces); "
+            + "overrides server.bindAddress.")
+    String bindAddress;
+
+    @Option(names = "--metrics-bind-address", description = "IP address of the metrics port (default all "
+            + "interfaces); overrides server.metricsBindAddress.")
+    String metricsBindAddress;
+
     @Option(names = "--cert-dir", description = "Where a generated CA and certificate are written when no "
             + "certificate is configured (default: ${DEFAULT-VALUE}).",
             defaultValue = "${java.io.tmpdir}/image-pull-webhook")
@@ -119,7 +127,8 @@ final class ServeCommand implements Callable<Integer> {
     private int selfCheck(Vertx vertx, WebhookServer server, WebhookConfig webhook) {
         int status = 0;
         try {
-            spec.commandLine().getOut().println(SelfCheck.run(server.port(), Path.of(webhook.server().tls().certFile())));
+            spec.commandLine().getOut().println(SelfCheck.run(webhook.server().bindAddress(), server.port(),
+                    Path.of(webhook.server().tls().certFile())));
         } catch (Exception e) {
             spec.commandLine().getErr().println("image-pull-webhook: self-check failed: " + e.getMessage());
             status = 1;
@@ -137,6 +146,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (metricsPort != null) {
             server = server.withMetricsPort(metricsPort);
+        }
+        if (bindAddress != null || metricsBindAddress != null) {
+            server = server.withBindAddresses(bindAddress != null ? bindAddress : server.bindAddress(),
+                    metricsBindAddress != null ? metricsBindAddress : server.metricsBindAddress());
         }
         return webhook.withServer(server);
     }

@@ -76,8 +76,9 @@ public final class WebhookServer {
                 .onSuccess(v -> {
                     certificates.watch(config.server().certReloadMillis(), this::updateCertificates);
                     readiness.set(true);
-                    LOG.info("image-pull-webhook listening on https port {} (metrics on {}), profiles {}, ready",
-                            port(), metricsPort(), config.profiles().keySet());
+                    LOG.info("image-pull-webhook listening on https port {} at {} (metrics port {} at {}), profiles {}, "
+                            + "ready", port(), config.server().bindAddress(), metricsPort(),
+                            config.server().metricsBindAddress(), config.profiles().keySet());
                 });
     }
 
@@ -99,7 +100,7 @@ public final class WebhookServer {
                 request.response().setStatusCode(404).end("metrics are at /metrics\n");
             }
         });
-        return metricsServer.listen(config.server().metricsPort()).mapEmpty();
+        return metricsServer.listen(config.server().metricsPort(), config.server().metricsBindAddress()).mapEmpty();
     }
 
     public int port() {

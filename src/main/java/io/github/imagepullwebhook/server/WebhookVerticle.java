@@ -66,7 +66,7 @@ final class WebhookVerticle extends VerticleBase {
         tls.applyTo(options.getSslOptions());
         slowClients = new SlowClients(vertx, config.server().requestTimeoutMillis(), config.server().idleTimeoutMillis());
         server = vertx.createHttpServer(options).connectionHandler(slowClients::opened).requestHandler(router());
-        return server.listen(port);
+        return server.listen(port, config.server().bindAddress());
     }
 
     @Override

@@ -27,6 +27,24 @@ class ServeCommandTest {
     }
 
     @Test
+    void bindAddressFlagsOverrideTheConfiguration() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yaml"), "server: {bindAddress: 10.255.255.1}\n");
+        int status = cli.run("serve", "--check", "--port=0", "--metrics-port=0", "--cert-dir=" + dir, "-c",
+                config.toString(), "--bind-address=127.0.0.1", "--metrics-bind-address=127.0.0.1");
+        assertThat(status).as(cli.err.toString()).isZero();
+        assertThat(cli.out.toString()).contains("self-check passed over HTTP_2");
+    }
+
+    @Test
+    void aBindAddressThatIsNoIpAddressIsOneLine() {
+        int status = cli.run("serve", "--check", "--port=0", "--metrics-port=-1", "--cert-dir=" + dir,
+                "--metrics-bind-address=localhost");
+        assertThat(status).isEqualTo(2);
+        assertThat(cli.err.toString().strip()).isEqualTo("image-pull-webhook serve: server.metricsBindAddress must be an "
+                + "IP address such as 0.0.0.0 (all interfaces), :: or 127.0.0.1, was \"localhost\"");
+    }
+
+    @Test
     void aPortInUseIsAClearStartFailure() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             int status = cli.run("serve", "--check", "--port=" + taken.getLocalPort(), "--metrics-port=-1", "--cert-dir=" + dir);

@@ -14,6 +14,8 @@ class WebhookConfigTest {
         assertThat(config.server().port()).isEqualTo(8443);
         assertThat(config.server().metricsPort()).isEqualTo(9090);
         assertThat(config.server().maxBodyBytes()).isEqualTo(8L * 1024 * 1024);
+        assertThat(config.server().bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(config.server().metricsBindAddress()).isEqualTo("0.0.0.0");
         assertThat(config.profile("default")).contains(new Profile(true, false));
         assertThat(config.ignoreNamespaces()).isEmpty();
         assertThat(WebhookConfig.parse("# only a comment\n")).isEqualTo(WebhookConfig.DEFAULT);
@@ -50,6 +52,28 @@ class WebhookConfigTest {
                 .hasMessageContaining("server.port must be 0..65535");
         assertThatThrownBy(() -> WebhookConfig.parse("server: {port: eighty}"))
                 .hasMessageStartingWith("invalid configuration");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"127.0.0.1", "0.0.0.0", "10.1.2.3", "::", "::1",
+            "fd00::1", "::ffff:127.0.0.1"})
+    void bindAddressesAreIpLiterals(String address) {
+        ServerConfig server = WebhookConfig.parse("server: {bindAddress: \"" + address + "\", metricsBindAddress: \""
+                + address + "\"}").server();
+        assertThat(server.bindAddress()).isEqualTo(address);
+        assertThat(server.metricsBindAddress()).isEqualTo(address);
+    }
+
+    /** Host names are refused too: resolved at every start, they could name any address, or several. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"localhost", "", "256.0.0.1", "10.1", "0x7f.0.0.1",
+            "127.0.0.1:8443", "[::1]", "::1%lo0x", "zz:1", "webhook.example.com"})
+    void otherBindAddressesAreRefusedByName(String address) {
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {bindAddress: \"" + address + "\"}"))
+                .hasMessageContaining("server.bindAddress must be an IP address such as 0.0.0.0 (all interfaces), :: "
+                        + "or 127.0.0.1, was \"" + address + "\"");
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {metricsBindAddress: \"" + address + "\"}"))
+                .hasMessageContaining("server.metricsBindAddress must be an IP address");
     }
 
     @org.junit.jupiter.params.ParameterizedTest
