@@ -39,9 +39,11 @@ final class SelfCheck {
     /**
      * @param bindAddress where the server listens: the check connects there, or to localhost when
      *                    the server listens on all interfaces
+     * @param clientAuth  the server answers reviews only to holders of a client certificate, which
+     *                    this process does not have: the check is then that it refuses this one
      * @return a line describing the answer; throws when the server did not answer as a webhook must
      */
-    static String run(String bindAddress, int port, Path servedCertificate) throws Exception {
+    static String run(String bindAddress, int port, Path servedCertificate, boolean clientAuth) throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(trusting(servedCertificate))
                 .connectTimeout(Duration.ofSeconds(5)).build();
         String base = "https://" + host(bindAddress) + ":" + port;
@@ -53,6 +55,14 @@ final class SelfCheck {
         HttpResponse<String> review = client.send(HttpRequest.newBuilder(URI.create(base + "/mutate"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(5))
                 .POST(HttpRequest.BodyPublishers.ofString(REVIEW)).build(), HttpResponse.BodyHandlers.ofString());
+        if (clientAuth) {
+            if (review.statusCode() != 401 || !review.body().contains("client certificate")) {
+                throw new IllegalStateException("/mutate without a client certificate answered " + review.statusCode()
+                        + ": " + review.body());
+            }
+            return "self-check passed over " + review.version() + ": reviews without a client certificate are refused "
+                    + "(server.tls.clientCaFile)";
+        }
         if (review.statusCode() != 200 || !review.body().contains("\"uid\":\"self-check\"")) {
             throw new IllegalStateException("/mutate answered " + review.statusCode() + ": " + review.body());
         }

@@ -87,9 +87,9 @@ final class ServeCommand implements Callable<Integer> {
             webhook = webhook.withServer(webhook.server().withShutdownDelayMillis(0)); // no endpoints to drain
         }
         if (manageCertificates) {
-            webhook = webhook.withServer(webhook.server().withTls(managedCertificates()));
+            webhook = serving(webhook, managedCertificates());
         } else if (webhook.server().tls().generated()) {
-            webhook = webhook.withServer(webhook.server().withTls(generateCertificates()));
+            webhook = serving(webhook, generateCertificates());
         }
         Vertx vertx = Vertx.vertx();
         int servers = instances != null ? instances : Runtime.getRuntime().availableProcessors();
@@ -128,7 +128,7 @@ final class ServeCommand implements Callable<Integer> {
         int status = 0;
         try {
             spec.commandLine().getOut().println(SelfCheck.run(webhook.server().bindAddress(), server.port(),
-                    Path.of(webhook.server().tls().certFile())));
+                    Path.of(webhook.server().tls().certFile()), webhook.server().tls().clientAuth()));
         } catch (Exception e) {
             spec.commandLine().getErr().println("image-pull-webhook: self-check failed: " + e.getMessage());
             status = 1;
@@ -176,7 +176,13 @@ final class ServeCommand implements Callable<Integer> {
         return System.getenv().getOrDefault(Main.POD_NAMESPACE, "image-pull-webhook");
     }
 
-    private TlsConfig managedCertificates() throws java.io.IOException {
+    /** Serves {@code files}, keeping the configured client CA and names. */
+    private static WebhookConfig serving(WebhookConfig webhook, GeneratedCertificates files) {
+        TlsConfig tls = webhook.server().tls().withServingFiles(files.certFile().toString(), files.keyFile().toString());
+        return webhook.withServer(webhook.server().withTls(tls));
+    }
+
+    private GeneratedCertificates managedCertificates() throws java.io.IOException {
         KubernetesClient client = new KubernetesClientBuilder().build();
         ManagedCertificates managed = new ManagedCertificates(client, namespace(), certificateSecret, webhookConfiguration,
                 GeneratedCertificates.serviceNames(serviceName, namespace()), certDir, Clock.systemUTC());
@@ -187,15 +193,15 @@ final class ServeCommand implements Callable<Integer> {
             return thread;
         });
         managed.keepFresh(scheduler, Duration.ofMinutes(certificateCheckMinutes));
-        return new TlsConfig(files.certFile().toString(), files.keyFile().toString());
+        return files;
     }
 
-    private TlsConfig generateCertificates() throws java.io.IOException {
+    private GeneratedCertificates generateCertificates() throws java.io.IOException {
         GeneratedCertificates files = GeneratedCertificates.create(certDir,
                 GeneratedCertificates.serviceNames(serviceName, namespace()));
         spec.commandLine().getOut().println("No certificate configured: generated a CA and serving certificate.");
         spec.commandLine().getOut().println("CA bundle: " + files.caFile().toAbsolutePath());
         spec.commandLine().getOut().flush();
-        return new TlsConfig(files.certFile().toString(), files.keyFile().toString());
+        return files;
     }
 }

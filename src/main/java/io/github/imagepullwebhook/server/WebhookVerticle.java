@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.ServerSSLOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -41,17 +42,20 @@ final class WebhookVerticle extends VerticleBase {
     private final WebhookMetrics metrics;
     private final Readiness readiness;
     private final ServedTls tls;
+    /** Null when any caller may send reviews. */
+    private final ReviewCallers callers;
     private HttpServer server;
     private SlowClients slowClients;
 
     WebhookVerticle(WebhookConfig config, int port, AdmissionService service, WebhookMetrics metrics,
-                    Readiness readiness, ServedTls tls) {
+                    Readiness readiness, ServedTls tls, ReviewCallers callers) {
         this.config = config;
         this.port = port;
         this.service = service;
         this.metrics = metrics;
         this.readiness = readiness;
         this.tls = tls;
+        this.callers = callers;
     }
 
     @Override
@@ -95,7 +99,11 @@ final class WebhookVerticle extends VerticleBase {
                 .end(readiness.ready() ? "ok" : "not ready"));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes());
         for (String path : new String[] {"/mutate", "/mutate/:profile", "/validate/:profile"}) {
-            router.post(path).handler(new JsonOnly()).handler(body).handler(this::review);
+            Route route = router.post(path);
+            if (callers != null) {
+                route.handler(new ApiServerOnly());
+            }
+            route.handler(new JsonOnly()).handler(body).handler(this::review);
         }
         router.errorHandler(404, ctx -> fail(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method()
                 + " " + ctx.request().path() + "; POST AdmissionReviews to /mutate[/{profile}] or /validate/{profile}"));
@@ -105,6 +113,23 @@ final class WebhookVerticle extends VerticleBase {
                 + config.server().maxBodyBytes() + " bytes (server.maxBodyBytes)"));
         router.errorHandler(500, ctx -> fail(ctx, 500, "internal", "internal error in image-pull-webhook"));
         return router;
+    }
+
+    /**
+     * Refuses callers without an accepted client certificate before their bodies are buffered
+     * (see {@link ReviewCallers}).
+     */
+    private final class ApiServerOnly implements PlatformHandler {
+        @Override
+        public void handle(RoutingContext ctx) {
+            String endpoint = ctx.request().path().startsWith("/validate") ? "/validate" : "/mutate";
+            Optional<ReviewCallers.Refusal> refusal = callers.refusal(ctx.request().connection().sslSession(), endpoint);
+            if (refusal.isPresent()) {
+                fail(ctx, refusal.get().status(), refusal.get().type(), refusal.get().message());
+                return;
+            }
+            ctx.next();
+        }
     }
 
     /**

@@ -54,6 +54,29 @@ class WebhookConfigTest {
                 .hasMessageStartingWith("invalid configuration");
     }
 
+    @Test
+    void clientCertificatesAreOffUnlessAClientCaFileIsNamed() {
+        assertThat(WebhookConfig.DEFAULT.server().tls().clientAuth()).isFalse();
+        TlsConfig tls = WebhookConfig.parse("server: {tls: {clientCaFile: /ca/ca.crt, clientNames: [kube-apiserver, "
+                + "apiserver.example]}}").server().tls();
+        assertThat(tls.clientAuth()).isTrue();
+        assertThat(tls.generated()).as("the serving certificate is still the server's own").isTrue();
+        assertThat(tls.clientCaFile()).isEqualTo("/ca/ca.crt");
+        assertThat(tls.clientNames()).containsExactly("kube-apiserver", "apiserver.example");
+        assertThat(tls.withServingFiles("/c/tls.crt", "/c/tls.key"))
+                .isEqualTo(new TlsConfig("/c/tls.crt", "/c/tls.key", "/ca/ca.crt", tls.clientNames()));
+    }
+
+    @Test
+    void clientNamesWithoutAClientCaAreRefused() {
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {tls: {clientNames: [kube-apiserver]}}"))
+                .hasMessageContaining("server.tls.clientNames needs server.tls.clientCaFile");
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {tls: {clientCaFile: /ca.crt, clientNames: ['']}}"))
+                .hasMessageContaining("server.tls.clientNames must not contain an empty name");
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {tls: {clientCaFile: ' '}}"))
+                .hasMessageContaining("server.tls.clientCaFile must name a file");
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"127.0.0.1", "0.0.0.0", "10.1.2.3", "::", "::1",
             "fd00::1", "::ffff:127.0.0.1"})
