@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.imagepullwebhook.tls.ManagedCertificates;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -156,7 +157,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Pull Secrets through the Kubernetes API, node credentials after them; only when some profile pins. */
     private static io.github.imagepullwebhook.admission.Pinning pinning(Vertx vertx, WebhookConfig webhook,
-            io.github.imagepullwebhook.server.WebhookMetrics metrics) throws java.io.IOException {
+            io.github.imagepullwebhook.server.WebhookMetrics metrics) throws IOException {
         if (!webhook.pinsDigests()) {
             return null;
         }
@@ -182,7 +183,7 @@ final class ServeCommand implements Callable<Integer> {
         return webhook.withServer(webhook.server().withTls(tls));
     }
 
-    private GeneratedCertificates managedCertificates() throws java.io.IOException {
+    private GeneratedCertificates managedCertificates() throws IOException {
         KubernetesClient client = new KubernetesClientBuilder().build();
         ManagedCertificates managed = new ManagedCertificates(client, namespace(), certificateSecret, webhookConfiguration,
                 GeneratedCertificates.serviceNames(serviceName, namespace()), certDir, Clock.systemUTC());
@@ -196,7 +197,7 @@ final class ServeCommand implements Callable<Integer> {
         return files;
     }
 
-    private GeneratedCertificates generateCertificates() throws java.io.IOException {
+    private GeneratedCertificates generateCertificates() throws IOException {
         GeneratedCertificates files = GeneratedCertificates.create(certDir,
                 GeneratedCertificates.serviceNames(serviceName, namespace()));
         spec.commandLine().getOut().println("No certificate configured: generated a CA and serving certificate.");

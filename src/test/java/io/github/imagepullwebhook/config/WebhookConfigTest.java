@@ -3,7 +3,11 @@ package io.github.imagepullwebhook.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WebhookConfigTest {
 
@@ -77,8 +81,8 @@ class WebhookConfigTest {
                 .hasMessageContaining("server.tls.clientCaFile must name a file");
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"127.0.0.1", "0.0.0.0", "10.1.2.3", "::", "::1",
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "0.0.0.0", "10.1.2.3", "::", "::1",
             "fd00::1", "::ffff:127.0.0.1"})
     void bindAddressesAreIpLiterals(String address) {
         ServerConfig server = WebhookConfig.parse("server: {bindAddress: \"" + address + "\", metricsBindAddress: \""
@@ -88,8 +92,8 @@ class WebhookConfigTest {
     }
 
     /** Host names are refused too: resolved at every start, they could name any address, or several. */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"localhost", "", "256.0.0.1", "10.1", "0x7f.0.0.1",
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "", "256.0.0.1", "10.1", "0x7f.0.0.1",
             "127.0.0.1:8443", "[::1]", "::1%lo0x", "zz:1", "webhook.example.com"})
     void otherBindAddressesAreRefusedByName(String address) {
         assertThatThrownBy(() -> WebhookConfig.parse("server: {bindAddress: \"" + address + "\"}"))
@@ -99,14 +103,14 @@ class WebhookConfigTest {
                 .hasMessageContaining("server.metricsBindAddress must be an IP address");
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"500ms, PT0.5S", "2s, PT2S", "10m, PT10M", "1h, PT1H", "' 3s ', PT3S"})
-    void registryDurationsTakeMillisecondsToHours(String written, java.time.Duration expected) {
+    @ParameterizedTest
+    @CsvSource({"500ms, PT0.5S", "2s, PT2S", "10m, PT10M", "1h, PT1H", "' 3s ', PT3S"})
+    void registryDurationsTakeMillisecondsToHours(String written, Duration expected) {
         assertThat(WebhookConfig.parse("registry: {cacheTtl: \"" + written + "\"}").registry().cacheTtl()).isEqualTo(expected);
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"2", "1d", "-1s", "1.5s", "9999999999s", "s"})
+    @ParameterizedTest
+    @ValueSource(strings = {"2", "1d", "-1s", "1.5s", "9999999999s", "s"})
     void otherDurationsAreRefusedByName(String written) {
         assertThatThrownBy(() -> WebhookConfig.parse("registry: {timeout: \"" + written + "\"}"))
                 .hasMessageContaining("registry.timeout must look like 500ms, 2s, 1m or 1h");
