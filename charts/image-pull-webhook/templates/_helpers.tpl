@@ -122,3 +122,25 @@ Arguments: (dict "root" $ "name" $name "profile" $profile "path" "/mutate/x")
 {{- define "ipw.needsToken" -}}
 {{- or (eq .Values.certificates.mode "managed") (eq (include "ipw.pins" .) "true") -}}
 {{- end -}}
+
+{{/*
+Where the client CA comes from: "caBundle" (a ConfigMap the chart makes), "configMap", "secret",
+or "" when any caller may send reviews.
+*/}}
+{{- define "ipw.clientCaSource" -}}
+{{- $auth := .Values.clientAuth -}}
+{{- $sources := list -}}
+{{- range $key := list "caBundle" "configMap" "secret" }}{{ if get $auth $key }}{{ $sources = append $sources $key }}{{ end }}{{ end -}}
+{{- if gt (len $sources) 1 -}}
+{{- fail (printf "clientAuth: set one of caBundle, configMap or secret, not %s" (join " and " $sources)) -}}
+{{- end -}}
+{{- if and $auth.names (not $sources) -}}
+{{- fail "clientAuth.names needs the CA that signs those certificates: set clientAuth.caBundle, configMap or secret" -}}
+{{- end -}}
+{{- first $sources | default "" -}}
+{{- end -}}
+
+{{/* The directory the client CA is mounted at (a whole volume, not subPath, so updates reach the pod). */}}
+{{- define "ipw.clientCaDir" -}}
+/etc/image-pull-webhook/client-ca
+{{- end -}}

@@ -1,7 +1,9 @@
 package io.github.imagepullwebhook.cli;
 
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,24 +36,46 @@ final class SelfCheck {
     private SelfCheck() {
     }
 
-    /** @return a line describing the answer; throws when the server did not answer as a webhook must */
-    static String run(int port, Path servedCertificate) throws Exception {
+    /**
+     * @param bindAddress where the server listens: the check connects there, or to localhost when
+     *                    the server listens on all interfaces
+     * @param clientAuth  the server answers reviews only to holders of a client certificate, which
+     *                    this process does not have: the check is then that it refuses this one
+     * @return a line describing the answer; throws when the server did not answer as a webhook must
+     */
+    static String run(String bindAddress, int port, Path servedCertificate, boolean clientAuth) throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(trusting(servedCertificate))
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/readyz"))
+        String base = "https://" + host(bindAddress) + ":" + port;
+        HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create(base + "/readyz"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         if (ready.statusCode() != 200) {
             throw new IllegalStateException("readyz answered " + ready.statusCode());
         }
-        HttpResponse<String> review = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/mutate"))
+        HttpResponse<String> review = client.send(HttpRequest.newBuilder(URI.create(base + "/mutate"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(5))
                 .POST(HttpRequest.BodyPublishers.ofString(REVIEW)).build(), HttpResponse.BodyHandlers.ofString());
+        if (clientAuth) {
+            if (review.statusCode() != 401 || !review.body().contains("client certificate")) {
+                throw new IllegalStateException("/mutate without a client certificate answered " + review.statusCode()
+                        + ": " + review.body());
+            }
+            return "self-check passed over " + review.version() + ": reviews without a client certificate are refused "
+                    + "(server.tls.clientCaFile)";
+        }
         if (review.statusCode() != 200 || !review.body().contains("\"uid\":\"self-check\"")) {
             throw new IllegalStateException("/mutate answered " + review.statusCode() + ": " + review.body());
         }
         String patch = review.body().replaceAll(".*\"patch\":\"([^\"]*)\".*", "$1");
         String decoded = patch.equals(review.body()) ? "no patch" : new String(Base64.getDecoder().decode(patch));
         return "self-check passed over " + review.version() + ": " + decoded;
+    }
+
+    private static String host(String bindAddress) throws UnknownHostException {
+        if (InetAddress.getByName(bindAddress).isAnyLocalAddress()) {
+            return "localhost";
+        }
+        return bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
     }
 
     /** Trusts the served certificate itself: whatever CA signed it, the check talks only to this process. */

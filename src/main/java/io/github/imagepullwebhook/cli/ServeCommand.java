@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.imagepullwebhook.tls.ManagedCertificates;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -35,6 +36,14 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--metrics-port", description = "Metrics port (-1 disables); overrides server.metricsPort.")
     Integer metricsPort;
+
+    @Option(names = "--bind-address", description = "IP address of the HTTPS port (default all interfaces); "
+            + "overrides server.bindAddress.")
+    String bindAddress;
+
+    @Option(names = "--metrics-bind-address", description = "IP address of the metrics port (default all "
+            + "interfaces); overrides server.metricsBindAddress.")
+    String metricsBindAddress;
 
     @Option(names = "--cert-dir", description = "Where a generated CA and certificate are written when no "
             + "certificate is configured (default: ${DEFAULT-VALUE}).",
@@ -79,9 +88,9 @@ final class ServeCommand implements Callable<Integer> {
             webhook = webhook.withServer(webhook.server().withShutdownDelayMillis(0)); // no endpoints to drain
         }
         if (manageCertificates) {
-            webhook = webhook.withServer(webhook.server().withTls(managedCertificates()));
+            webhook = serving(webhook, managedCertificates());
         } else if (webhook.server().tls().generated()) {
-            webhook = webhook.withServer(webhook.server().withTls(generateCertificates()));
+            webhook = serving(webhook, generateCertificates());
         }
         Vertx vertx = Vertx.vertx();
         int servers = instances != null ? instances : Runtime.getRuntime().availableProcessors();
@@ -119,7 +128,8 @@ final class ServeCommand implements Callable<Integer> {
     private int selfCheck(Vertx vertx, WebhookServer server, WebhookConfig webhook) {
         int status = 0;
         try {
-            spec.commandLine().getOut().println(SelfCheck.run(server.port(), Path.of(webhook.server().tls().certFile())));
+            spec.commandLine().getOut().println(SelfCheck.run(webhook.server().bindAddress(), server.port(),
+                    Path.of(webhook.server().tls().certFile()), webhook.server().tls().clientAuth()));
         } catch (Exception e) {
             spec.commandLine().getErr().println("image-pull-webhook: self-check failed: " + e.getMessage());
             status = 1;
@@ -138,12 +148,16 @@ final class ServeCommand implements Callable<Integer> {
         if (metricsPort != null) {
             server = server.withMetricsPort(metricsPort);
         }
+        if (bindAddress != null || metricsBindAddress != null) {
+            server = server.withBindAddresses(bindAddress != null ? bindAddress : server.bindAddress(),
+                    metricsBindAddress != null ? metricsBindAddress : server.metricsBindAddress());
+        }
         return webhook.withServer(server);
     }
 
     /** Pull Secrets through the Kubernetes API, node credentials after them; only when some profile pins. */
     private static io.github.imagepullwebhook.admission.Pinning pinning(Vertx vertx, WebhookConfig webhook,
-            io.github.imagepullwebhook.server.WebhookMetrics metrics) throws java.io.IOException {
+            io.github.imagepullwebhook.server.WebhookMetrics metrics) throws IOException {
         if (!webhook.readsPullSecrets()) {
             return null;
         }
@@ -163,7 +177,13 @@ final class ServeCommand implements Callable<Integer> {
         return System.getenv().getOrDefault(Main.POD_NAMESPACE, "image-pull-webhook");
     }
 
-    private TlsConfig managedCertificates() throws java.io.IOException {
+    /** Serves {@code files}, keeping the configured client CA and names. */
+    private static WebhookConfig serving(WebhookConfig webhook, GeneratedCertificates files) {
+        TlsConfig tls = webhook.server().tls().withServingFiles(files.certFile().toString(), files.keyFile().toString());
+        return webhook.withServer(webhook.server().withTls(tls));
+    }
+
+    private GeneratedCertificates managedCertificates() throws IOException {
         KubernetesClient client = new KubernetesClientBuilder().build();
         ManagedCertificates managed = new ManagedCertificates(client, namespace(), certificateSecret, webhookConfiguration,
                 GeneratedCertificates.serviceNames(serviceName, namespace()), certDir, Clock.systemUTC());
@@ -174,15 +194,15 @@ final class ServeCommand implements Callable<Integer> {
             return thread;
         });
         managed.keepFresh(scheduler, Duration.ofMinutes(certificateCheckMinutes));
-        return new TlsConfig(files.certFile().toString(), files.keyFile().toString());
+        return files;
     }
 
-    private TlsConfig generateCertificates() throws java.io.IOException {
+    private GeneratedCertificates generateCertificates() throws IOException {
         GeneratedCertificates files = GeneratedCertificates.create(certDir,
                 GeneratedCertificates.serviceNames(serviceName, namespace()));
         spec.commandLine().getOut().println("No certificate configured: generated a CA and serving certificate.");
         spec.commandLine().getOut().println("CA bundle: " + files.caFile().toAbsolutePath());
         spec.commandLine().getOut().flush();
-        return new TlsConfig(files.certFile().toString(), files.keyFile().toString());
+        return files;
     }
 }

@@ -2,6 +2,9 @@ package io.github.imagepullwebhook.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /**
  * The HTTPS server.
@@ -19,11 +22,21 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *                              its first request's headers, every request its body (408 after);
  *                              the apiserver's own webhook timeout is 10 s by default, 30 s at most
  * @param idleTimeoutMillis     how long a connection may sit with no request in flight
+ * @param bindAddress           the IP address the HTTPS port listens on; all interfaces by default,
+ *                              as a pod needs (the apiserver and the kubelet's probes come from
+ *                              outside it); a loopback address keeps a host-network or sidecar
+ *                              install off the other interfaces
+ * @param metricsBindAddress    the IP address the metrics port listens on, likewise
  */
 public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBodyBytes,
                            long certReloadMillis, long shutdownDelayMillis, long shutdownTimeoutMillis,
-                           long requestTimeoutMillis, long idleTimeoutMillis) {
+                           long requestTimeoutMillis, long idleTimeoutMillis, String bindAddress,
+                           String metricsBindAddress) {
 
+    public static final String ALL_INTERFACES = "0.0.0.0";
+    /** Dotted-quad IPv4 only: the JDK also reads "10.1" or "0x7f.1" as addresses, which nobody means. */
+    private static final Pattern IPV4 =
+            Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
     public static final ServerConfig DEFAULT = new ServerConfig(8443, TlsConfig.GENERATED, 9090, 8L * 1024 * 1024,
             5_000, 5_000, 20_000, 10_000, 60_000);
 
@@ -36,7 +49,9 @@ public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBod
                            @JsonProperty("shutdownDelayMillis") Long shutdownDelayMillis,
                            @JsonProperty("shutdownTimeoutMillis") Long shutdownTimeoutMillis,
                            @JsonProperty("requestTimeoutMillis") Long requestTimeoutMillis,
-                           @JsonProperty("idleTimeoutMillis") Long idleTimeoutMillis) {
+                           @JsonProperty("idleTimeoutMillis") Long idleTimeoutMillis,
+                           @JsonProperty("bindAddress") String bindAddress,
+                           @JsonProperty("metricsBindAddress") String metricsBindAddress) {
         return new ServerConfig(
                 port == null ? DEFAULT.port : port,
                 tls == null ? DEFAULT.tls : tls,
@@ -46,7 +61,17 @@ public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBod
                 shutdownDelayMillis == null ? DEFAULT.shutdownDelayMillis : shutdownDelayMillis,
                 shutdownTimeoutMillis == null ? DEFAULT.shutdownTimeoutMillis : shutdownTimeoutMillis,
                 requestTimeoutMillis == null ? DEFAULT.requestTimeoutMillis : requestTimeoutMillis,
-                idleTimeoutMillis == null ? DEFAULT.idleTimeoutMillis : idleTimeoutMillis);
+                idleTimeoutMillis == null ? DEFAULT.idleTimeoutMillis : idleTimeoutMillis,
+                bindAddress == null ? DEFAULT.bindAddress : bindAddress,
+                metricsBindAddress == null ? DEFAULT.metricsBindAddress : metricsBindAddress);
+    }
+
+    /** Listening on all interfaces. */
+    public ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBodyBytes, long certReloadMillis,
+                        long shutdownDelayMillis, long shutdownTimeoutMillis, long requestTimeoutMillis,
+                        long idleTimeoutMillis) {
+        this(port, tls, metricsPort, maxBodyBytes, certReloadMillis, shutdownDelayMillis, shutdownTimeoutMillis,
+                requestTimeoutMillis, idleTimeoutMillis, ALL_INTERFACES, ALL_INTERFACES);
     }
 
     public ServerConfig {
@@ -62,25 +87,54 @@ public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBod
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("server.maxBodyBytes must be at least 1024, was " + maxBodyBytes);
         }
+        requireIpAddress("server.bindAddress", bindAddress);
+        requireIpAddress("server.metricsBindAddress", metricsBindAddress);
+    }
+
+    /**
+     * An IP literal, checked without a DNS lookup: a host name would be resolved at every start
+     * and could name several addresses, of which the server would listen on one.
+     */
+    private static void requireIpAddress(String key, String address) {
+        boolean literal = address != null && (IPV4.matcher(address).matches() || address.contains(":") && isIpv6(address));
+        if (!literal) {
+            throw new IllegalArgumentException(key + " must be an IP address such as 0.0.0.0 (all interfaces), :: or "
+                    + "127.0.0.1, was " + (address == null ? "null" : "\"" + address + "\""));
+        }
+    }
+
+    /** In brackets, the JDK parses the text as an IPv6 literal or refuses it; it never asks DNS. */
+    private static boolean isIpv6(String address) {
+        try {
+            InetAddress.getByName("[" + address + "]");
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(newPort, tls, metricsPort, maxBodyBytes, certReloadMillis, shutdownDelayMillis,
-                shutdownTimeoutMillis, requestTimeoutMillis, idleTimeoutMillis);
+                shutdownTimeoutMillis, requestTimeoutMillis, idleTimeoutMillis, bindAddress, metricsBindAddress);
     }
 
     public ServerConfig withMetricsPort(int newPort) {
         return new ServerConfig(port, tls, newPort, maxBodyBytes, certReloadMillis, shutdownDelayMillis,
-                shutdownTimeoutMillis, requestTimeoutMillis, idleTimeoutMillis);
+                shutdownTimeoutMillis, requestTimeoutMillis, idleTimeoutMillis, bindAddress, metricsBindAddress);
     }
 
     public ServerConfig withShutdownDelayMillis(long millis) {
         return new ServerConfig(port, tls, metricsPort, maxBodyBytes, certReloadMillis, millis, shutdownTimeoutMillis,
-                requestTimeoutMillis, idleTimeoutMillis);
+                requestTimeoutMillis, idleTimeoutMillis, bindAddress, metricsBindAddress);
     }
 
     public ServerConfig withTls(TlsConfig newTls) {
         return new ServerConfig(port, newTls, metricsPort, maxBodyBytes, certReloadMillis, shutdownDelayMillis,
-                shutdownTimeoutMillis, requestTimeoutMillis, idleTimeoutMillis);
+                shutdownTimeoutMillis, requestTimeoutMillis, idleTimeoutMillis, bindAddress, metricsBindAddress);
+    }
+
+    public ServerConfig withBindAddresses(String newBindAddress, String newMetricsBindAddress) {
+        return new ServerConfig(port, tls, metricsPort, maxBodyBytes, certReloadMillis, shutdownDelayMillis,
+                shutdownTimeoutMillis, requestTimeoutMillis, idleTimeoutMillis, newBindAddress, newMetricsBindAddress);
     }
 }

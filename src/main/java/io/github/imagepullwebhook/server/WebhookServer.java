@@ -7,10 +7,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.net.KeyCertOptions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class WebhookServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
-    private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
 
     private final Vertx vertx;
     private final WebhookConfig config;
@@ -31,14 +31,18 @@ public final class WebhookServer {
     private final WebhookMetrics metrics;
     private final List<WebhookVerticle> verticles = new CopyOnWriteArrayList<>();
     private final CertificateFiles certificates;
+    private final Clock clock;
+    /** Null when any caller may send reviews (no {@code server.tls.clientCaFile}). */
+    private ReviewCallers callers;
     private HttpServer metricsServer;
     private String deploymentId;
 
-    private WebhookServer(Vertx vertx, WebhookConfig config, WebhookMetrics metrics) {
+    private WebhookServer(Vertx vertx, WebhookConfig config, WebhookMetrics metrics, Clock clock) {
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
-        this.certificates = new CertificateFiles(vertx, config.server().tls().certFile(), config.server().tls().keyFile());
+        this.clock = clock;
+        this.certificates = new CertificateFiles(vertx, config.server().tls());
     }
 
     /**
@@ -52,10 +56,16 @@ public final class WebhookServer {
     /** @param metrics shared with components that record their own meters */
     public static Future<WebhookServer> start(Vertx vertx, WebhookConfig config, AdmissionService service, int instances,
                                               WebhookMetrics metrics) {
+        return start(vertx, config, service, instances, metrics, Clock.systemUTC());
+    }
+
+    /** @param clock what client certificates' validity is compared with on every review */
+    public static Future<WebhookServer> start(Vertx vertx, WebhookConfig config, AdmissionService service, int instances,
+                                              WebhookMetrics metrics, Clock clock) {
         if (config.server().tls().generated()) {
             return Future.failedFuture(new IllegalArgumentException("server.tls.certFile and keyFile are required"));
         }
-        WebhookServer server = new WebhookServer(vertx, config, metrics);
+        WebhookServer server = new WebhookServer(vertx, config, metrics, clock);
         return server.deploy(service, instances).map(server);
     }
 
@@ -64,25 +74,40 @@ public final class WebhookServer {
         // the same negative number, so each WebhookServer takes a number of its own.
         int port = config.server().port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : config.server().port();
         Future<String> verticles = certificates.load()
-                .compose(keyCert -> vertx.deployVerticle(() -> {
-                    WebhookVerticle verticle = new WebhookVerticle(config, port, service, metrics, readiness, keyCert);
-                    this.verticles.add(verticle);
-                    return verticle;
-                }, new DeploymentOptions().setInstances(instances)))
+                .compose(tls -> {
+                    callers = tls.clientCas() == null ? null
+                            : new ReviewCallers(tls.clientCas(), config.server().tls().clientNames(), clock);
+                    return vertx.deployVerticle(() -> {
+                        WebhookVerticle verticle = new WebhookVerticle(config, port, service, metrics, readiness, tls,
+                                callers);
+                        this.verticles.add(verticle);
+                        return verticle;
+                    }, new DeploymentOptions().setInstances(instances));
+                })
                 .onSuccess(id -> deploymentId = id);
         return Future.all(verticles, startMetrics()).<Void>mapEmpty()
                 .onSuccess(v -> {
-                    certificates.watch(config.server().certReloadMillis(), this::updateCertificates);
+                    certificates.watch(config.server().certReloadMillis(), this::updateTls);
                     readiness.set(true);
-                    LOG.info("image-pull-webhook listening on https port {} (metrics on {}), profiles {}, ready",
-                            port(), metricsPort(), config.profiles().keySet());
+                    LOG.info("image-pull-webhook listening on https port {} at {} (metrics port {} at {}), profiles {}, "
+                            + "review callers {}, ready", port(), config.server().bindAddress(), metricsPort(),
+                            config.server().metricsBindAddress(), config.profiles().keySet(),
+                            callers == null ? "not authenticated" : "need a client certificate");
                 });
     }
 
-    private List<Future<Boolean>> updateCertificates(KeyCertOptions keyCert) {
+    /**
+     * Every server serves the new files, then review callers are checked against the new client
+     * CAs: if a server cannot take the files, nothing has changed, and the next check tries again.
+     */
+    private Future<?> updateTls(ServedTls tls) {
         List<Future<Boolean>> updates = new ArrayList<>();
-        verticles.forEach(v -> updates.add(v.updateCertificate(keyCert)));
-        return updates;
+        verticles.forEach(v -> updates.add(v.updateTls(tls)));
+        return Future.all(updates).onSuccess(done -> {
+            if (callers != null) {
+                callers.trust(tls.clientCas());
+            }
+        });
     }
 
     private Future<Void> startMetrics() {
@@ -97,7 +122,7 @@ public final class WebhookServer {
                 request.response().setStatusCode(404).end("metrics are at /metrics\n");
             }
         });
-        return metricsServer.listen(config.server().metricsPort()).mapEmpty();
+        return metricsServer.listen(config.server().metricsPort(), config.server().metricsBindAddress()).mapEmpty();
     }
 
     public int port() {

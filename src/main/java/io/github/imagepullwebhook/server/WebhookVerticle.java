@@ -12,15 +12,15 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebhookVerticle extends VerticleBase {
 
-    static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     /** Bodies above this are reviewed on a worker thread so a large parse never stalls the event loop. */
     private static final int OFFLOAD_BYTES = 256 * 1024;
     /** The apiserver multiplexes many reviews per HTTP/2 connection; 64 KiB windows queue them up. */
@@ -42,18 +41,21 @@ final class WebhookVerticle extends VerticleBase {
     private final AdmissionService service;
     private final WebhookMetrics metrics;
     private final Readiness readiness;
-    private final KeyCertOptions keyCert;
+    private final ServedTls tls;
+    /** Null when any caller may send reviews. */
+    private final ReviewCallers callers;
     private HttpServer server;
     private SlowClients slowClients;
 
     WebhookVerticle(WebhookConfig config, int port, AdmissionService service, WebhookMetrics metrics,
-                    Readiness readiness, KeyCertOptions keyCert) {
+                    Readiness readiness, ServedTls tls, ReviewCallers callers) {
         this.config = config;
         this.port = port;
         this.service = service;
         this.metrics = metrics;
         this.readiness = readiness;
-        this.keyCert = keyCert;
+        this.tls = tls;
+        this.callers = callers;
     }
 
     @Override
@@ -61,15 +63,14 @@ final class WebhookVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions()
                 .setSsl(true)
                 .setUseAlpn(true)
-                .setKeyCertOptions(keyCert)
-                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
                 .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_WINDOW))
                 .setHttp2ConnectionWindowSize(HTTP2_WINDOW)
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.server().idleTimeoutMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        tls.applyTo(options.getSslOptions());
         slowClients = new SlowClients(vertx, config.server().requestTimeoutMillis(), config.server().idleTimeoutMillis());
         server = vertx.createHttpServer(options).connectionHandler(slowClients::opened).requestHandler(router());
-        return server.listen(port);
+        return server.listen(port, config.server().bindAddress());
     }
 
     @Override
@@ -86,11 +87,8 @@ final class WebhookVerticle extends VerticleBase {
         return server.shutdown(millis, TimeUnit.MILLISECONDS);
     }
 
-    Future<Boolean> updateCertificate(KeyCertOptions newKeyCert) {
-        return server.updateSSLOptions(new ServerSSLOptions()
-                .setKeyCertOptions(newKeyCert)
-                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
-                .setUseAlpn(true), true);
+    Future<Boolean> updateTls(ServedTls newTls) {
+        return server.updateSSLOptions(newTls.applyTo(new ServerSSLOptions()), true);
     }
 
     private Router router() {
@@ -101,7 +99,11 @@ final class WebhookVerticle extends VerticleBase {
                 .end(readiness.ready() ? "ok" : "not ready"));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes());
         for (String path : new String[] {"/mutate", "/mutate/:profile", "/validate/:profile"}) {
-            router.post(path).handler(new JsonOnly()).handler(body).handler(this::review);
+            Route route = router.post(path);
+            if (callers != null) {
+                route.handler(new ApiServerOnly());
+            }
+            route.handler(new JsonOnly()).handler(body).handler(this::review);
         }
         router.errorHandler(404, ctx -> fail(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method()
                 + " " + ctx.request().path() + "; POST AdmissionReviews to /mutate[/{profile}] or /validate/{profile}"));
@@ -111,6 +113,23 @@ final class WebhookVerticle extends VerticleBase {
                 + config.server().maxBodyBytes() + " bytes (server.maxBodyBytes)"));
         router.errorHandler(500, ctx -> fail(ctx, 500, "internal", "internal error in image-pull-webhook"));
         return router;
+    }
+
+    /**
+     * Refuses callers without an accepted client certificate before their bodies are buffered
+     * (see {@link ReviewCallers}).
+     */
+    private final class ApiServerOnly implements PlatformHandler {
+        @Override
+        public void handle(RoutingContext ctx) {
+            String endpoint = ctx.request().path().startsWith("/validate") ? "/validate" : "/mutate";
+            Optional<ReviewCallers.Refusal> refusal = callers.refusal(ctx.request().connection().sslSession(), endpoint);
+            if (refusal.isPresent()) {
+                fail(ctx, refusal.get().status(), refusal.get().type(), refusal.get().message());
+                return;
+            }
+            ctx.next();
+        }
     }
 
     /**
@@ -154,7 +173,7 @@ final class WebhookVerticle extends VerticleBase {
         Optional<Profile> profile = config.profile(profileName);
         if (profile.isEmpty()) {
             fail(ctx, 404, "unknown_profile", "unknown profile \"" + printable(profileName) + "\"; configured profiles: "
-                    + String.join(", ", new java.util.TreeSet<>(config.profiles().keySet())));
+                    + String.join(", ", new TreeSet<>(config.profiles().keySet())));
             return;
         }
         Mode mode = validate ? Mode.VALIDATE : Mode.MUTATE;

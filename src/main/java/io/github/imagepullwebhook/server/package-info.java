@@ -4,8 +4,11 @@
  *
  * <p>It is kept thin on purpose: every decision is made in the admission and policy packages,
  * so the same decisions are made offline by the {@code mutate} command. What lives here is what
- * only a server needs: TLS 1.2/1.3 with HTTP/2 and HTTP/1.1 by ALPN, certificates reloaded when
- * cert-manager rotates the files, health and readiness, Prometheus metrics, and a shutdown that
- * answers every accepted review before the process exits.
+ * only a server needs: TLS 1.2 (ECDHE with AEAD suites only) and 1.3 with HTTP/2 and HTTP/1.1 by
+ * ALPN, certificates reloaded when cert-manager rotates the files, review endpoints that answer
+ * only the apiserver's client certificate when a client CA is configured (with pinning on, a
+ * forged review would make the webhook read another namespace's pull Secrets), health and
+ * readiness, Prometheus metrics, and a shutdown that answers every accepted review before the
+ * process exits.
  */
 package io.github.imagepullwebhook.server;

@@ -39,7 +39,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A private CA that issues serving certificates. Long-lived on purpose: the apiserver trusts
+ * A private CA that issues serving certificates (and client certificates, as the apiserver
+ * presents to a webhook that requires one). Long-lived on purpose: the apiserver trusts
  * it through {@code caBundle}, so renewing only the serving certificate (signed by the same
  * CA) never leaves a moment where the apiserver and the server disagree.
  */
@@ -62,7 +63,7 @@ public final class CertificateAuthority {
         try {
             KeyPair keys = newKeyPair();
             X500Name subject = new X500Name("CN=image-pull-webhook CA");
-            X509v3CertificateBuilder builder = builder(subject, subject, keys, CA_VALIDITY);
+            X509v3CertificateBuilder builder = builder(subject, subject, keys, Instant.now(), CA_VALIDITY);
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             return new CertificateAuthority(sign(builder, keys.getPrivate()), keys.getPrivate());
@@ -94,25 +95,46 @@ public final class CertificateAuthority {
      * @return PEM certificate and PEM PKCS#8 key
      */
     public ServingCertificate issue(List<String> dnsNames, Duration validity) throws IOException {
+        List<GeneralName> names = new ArrayList<>();
+        dnsNames.forEach(name -> names.add(new GeneralName(GeneralName.dNSName, name)));
+        for (String ip : List.of("127.0.0.1", "::1")) {
+            names.add(new GeneralName(GeneralName.iPAddress, InetAddress.getByName(ip).getHostAddress()));
+        }
+        return issue(dnsNames.get(0), names, KeyPurposeId.id_kp_serverAuth, Instant.now(), validity);
+    }
+
+    /**
+     * A client certificate (extended key usage clientAuth) for {@code commonName} and
+     * {@code dnsNames}, valid for {@code validity} from {@code from}: what the apiserver presents
+     * to a webhook that requires one ({@code server.tls.clientCaFile}).
+     *
+     * @return PEM certificate and PEM PKCS#8 key
+     */
+    public ServingCertificate issueClient(String commonName, List<String> dnsNames, Instant from, Duration validity)
+            throws IOException {
+        List<GeneralName> names = dnsNames.stream().map(name -> new GeneralName(GeneralName.dNSName, name)).toList();
+        return issue(commonName, names, KeyPurposeId.id_kp_clientAuth, from, validity);
+    }
+
+    private ServingCertificate issue(String commonName, List<GeneralName> names, KeyPurposeId usage, Instant from,
+                                     Duration validity) throws IOException {
         try {
             KeyPair keys = newKeyPair();
             X509v3CertificateBuilder builder = builder(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
-                    new X500Name("CN=" + dnsNames.get(0)), keys, validity);
-            List<GeneralName> names = new ArrayList<>();
-            dnsNames.forEach(name -> names.add(new GeneralName(GeneralName.dNSName, name)));
-            for (String ip : List.of("127.0.0.1", "::1")) {
-                names.add(new GeneralName(GeneralName.iPAddress, InetAddress.getByName(ip).getHostAddress()));
+                    new X500Name("CN=" + commonName), keys, from, validity);
+            if (!names.isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(names.toArray(GeneralName[]::new)));
             }
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usage));
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
-            X509Certificate served = sign(builder, key);
-            return new ServingCertificate(pem(served), pem(new JcaPKCS8Generator(keys.getPrivate(), null).generate()));
+            X509Certificate issued = sign(builder, key);
+            return new ServingCertificate(pem(issued), pem(new JcaPKCS8Generator(keys.getPrivate(), null).generate()));
         } catch (GeneralSecurityException | OperatorCreationException e) {
-            throw new IOException("could not issue a serving certificate: " + e.getMessage(), e);
+            throw new IOException("could not issue a certificate: " + e.getMessage(), e);
         }
     }
 
@@ -151,12 +173,11 @@ public final class CertificateAuthority {
         return generator.generateKeyPair();
     }
 
-    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Duration validity)
-            throws GeneralSecurityException, IOException {
-        Instant now = Instant.now();
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Instant from,
+                                                    Duration validity) throws GeneralSecurityException, IOException {
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                new BigInteger(128, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
-                Date.from(now.plus(validity)), subject, keys.getPublic());
+                new BigInteger(128, new SecureRandom()), Date.from(from.minus(Duration.ofMinutes(5))),
+                Date.from(from.plus(validity)), subject, keys.getPublic());
         builder.addExtension(Extension.subjectKeyIdentifier, false,
                 new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
         return builder;

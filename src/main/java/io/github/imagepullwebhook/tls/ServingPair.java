@@ -54,7 +54,7 @@ public final class ServingPair {
      * @throws IOException naming which of the two is unreadable (never quoting the key)
      */
     public static ServingPair parse(String certificatesPem, String keyPem) throws IOException {
-        return new ServingPair(parseChain(certificatesPem), parseKey(keyPem));
+        return new ServingPair(certificates(certificatesPem), parseKey(keyPem));
     }
 
     /** True when the key signs what the first certificate's public key verifies. */
@@ -102,7 +102,8 @@ public final class ServingPair {
         return factory;
     }
 
-    private static List<X509Certificate> parseChain(String pem) throws IOException {
+    /** The certificates of a PEM file, in order; at least one. */
+    public static List<X509Certificate> certificates(String pem) throws IOException {
         try {
             List<X509Certificate> chain = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapVolumeSource;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -16,16 +18,21 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.github.imagepullwebhook.config.Profile;
 import io.github.imagepullwebhook.config.ServerConfig;
+import io.github.imagepullwebhook.config.TlsConfig;
 import io.github.imagepullwebhook.config.WebhookConfig;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +43,8 @@ class ChartTest {
     static final Path MULTI = Path.of("src/test/resources/chart/multi-profile.yaml");
     static final Map<String, Object> PROVIDED = Map.of("certificates.mode", "provided",
             "certificates.provided.secretName", "my-tls", "certificates.provided.caBundle", "Q0E=");
+    static final Path NETWORK_POLICY = Path.of("src/test/resources/chart/network-policy.yaml");
+    static final String CLIENT_CA = "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIQ\n-----END CERTIFICATE-----\n";
 
     @Test
     void lintsCleanWithDefaultAndMultiProfileValues() {
@@ -49,7 +58,7 @@ class ChartTest {
     void defaultsMatchTheServersDefaults() {
         RenderedChart chart = RenderedChart.render(Map.of());
         assertThat(chart.kinds()).contains("ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget",
-                "MutatingWebhookConfiguration").doesNotContain("ValidatingWebhookConfiguration", "Namespace");
+                "MutatingWebhookConfiguration", "NetworkPolicy").doesNotContain("ValidatingWebhookConfiguration", "Namespace");
 
         Service service = chart.one(Service.class);
         MutatingWebhook webhook = chart.one(MutatingWebhookConfiguration.class).getWebhooks().get(0);
@@ -231,6 +240,145 @@ class ChartTest {
                 .hasMessageContaining("pinScope");
     }
 
+    @Test
+    void aNetworkPolicyByDefaultLeavesTheWebhookPortOpenAndClosesMetrics() {
+        RenderedChart chart = RenderedChart.render(Map.of());
+        NetworkPolicy policy = chart.one(NetworkPolicy.class);
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(chart.one(Deployment.class).getSpec().getSelector().getMatchLabels());
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal())
+                    .isEqualTo(containerPort(chart, "https")).isEqualTo(ServerConfig.DEFAULT.port()));
+            assertThat(rule.getFrom()).as("every source: the apiserver is no pod").isNullOrEmpty();
+        });
+        assertThat(containerPort(chart, "metrics")).isEqualTo(ServerConfig.DEFAULT.metricsPort());
+    }
+
+    @Test
+    void networkPolicyPeersForEachPort() {
+        RenderedChart chart = RenderedChart.render(c -> c.withValuesFile(NETWORK_POLICY));
+        List<NetworkPolicyIngressRule> rules = chart.one(NetworkPolicy.class).getSpec().getIngress();
+        assertThat(rules).hasSize(2);
+        assertThat(rules.get(0).getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8443));
+        assertThat(rules.get(0).getFrom()).extracting(peer -> peer.getIpBlock().getCidr())
+                .containsExactly("10.0.0.0/24", "192.168.10.5/32");
+        assertThat(rules.get(1).getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(9090));
+        assertThat(rules.get(1).getFrom()).singleElement().satisfies(peer -> {
+            assertThat(peer.getNamespaceSelector().getMatchLabels())
+                    .containsEntry("kubernetes.io/metadata.name", "monitoring");
+            assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "prometheus");
+        });
+        assertThat(RenderedChart.render(Map.of("networkPolicy.enabled", false)).kinds()).doesNotContain("NetworkPolicy");
+    }
+
+    @Test
+    void aClientCaBundleIsMountedAndNamedInTheConfiguration() {
+        RenderedChart chart = RenderedChart.render(c -> c.set("clientAuth.caBundle", CLIENT_CA)
+                .set("clientAuth.names[0]", "kube-apiserver").set("clientAuth.names[1]", "apiserver.example"));
+        ConfigMap ca = chart.all(ConfigMap.class).stream()
+                .filter(m -> m.getMetadata().getName().equals(RenderedChart.RELEASE + "-client-ca")).findFirst().orElseThrow();
+        assertThat(ca.getData().get("ca.crt").strip()).isEqualTo(CLIENT_CA.strip());
+        TlsConfig tls = config(chart).server().tls();
+        assertThat(tls.clientCaFile()).isEqualTo(clientCaMount(chart) + "/ca.crt");
+        assertThat(tls.clientNames()).containsExactly("kube-apiserver", "apiserver.example");
+        assertThat(tls.generated()).as("managed mode: the serving certificate stays the webhook's own").isTrue();
+        assertThat(configMapVolume(chart, "client-ca").getName()).isEqualTo(ca.getMetadata().getName());
+        assertThat(configMapVolume(chart, "client-ca").getItems()).singleElement()
+                .satisfies(i -> assertThat(i.getKey()).isEqualTo("ca.crt"));
+        assertThat(config(RenderedChart.render(PROVIDED)).server().tls().clientAuth()).isFalse();
+    }
+
+    /** The CA file is reloaded by the webhook: a new bundle must not roll the pods. */
+    @Test
+    void aNewClientCaBundleDoesNotRollThePods() {
+        String one = RenderedChart.render(Map.of("clientAuth.caBundle", CLIENT_CA)).one(Deployment.class).getSpec()
+                .getTemplate().getMetadata().getAnnotations().get("checksum/config");
+        String other = RenderedChart.render(Map.of("clientAuth.caBundle", CLIENT_CA + CLIENT_CA)).one(Deployment.class)
+                .getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
+        assertThat(other).isEqualTo(one);
+    }
+
+    @Test
+    void anExistingConfigMapOrSecretHoldsTheClientCa() {
+        Map<String, Object> provided = new HashMap<>(PROVIDED);
+        provided.put("clientAuth.secret", "apiserver-client-ca");
+        RenderedChart fromSecret = RenderedChart.render(provided);
+        assertThat(secretVolumes(fromSecret)).containsExactly("my-tls", "apiserver-client-ca");
+        TlsConfig tls = config(fromSecret).server().tls();
+        assertThat(tls.certFile()).isEqualTo("/etc/image-pull-webhook/tls/tls.crt");
+        assertThat(tls.clientCaFile()).isEqualTo(clientCaMount(fromSecret) + "/ca.crt");
+        assertThat(tls.clientNames()).isEmpty();
+
+        RenderedChart fromConfigMap = RenderedChart.render(Map.of("clientAuth.configMap", "apiserver-client-ca"));
+        assertThat(fromConfigMap.all(ConfigMap.class)).as("the user's, not the chart's").hasSize(1);
+        assertThat(configMapVolume(fromConfigMap, "client-ca").getName()).isEqualTo("apiserver-client-ca");
+        assertThat(config(fromConfigMap).server().tls().clientAuth()).isTrue();
+    }
+
+    /** helm install prints the notes: they warn when a profile pins and any pod may ask. */
+    @Test
+    void theNotesWarnWhenPinningIsOpenToEveryCaller() {
+        assertThat(notes(c -> c.withValuesFile(MULTI))).contains("WARNING: a profile pins digests and clientAuth is not set");
+        assertThat(notes(c -> c.withValuesFile(MULTI).set("clientAuth.configMap", "apiserver-client-ca")))
+                .doesNotContain("WARNING");
+        assertThat(notes(c -> c)).doesNotContain("WARNING")
+                .contains("the NetworkPolicy admits no scraper to the metrics port");
+    }
+
+    static String notes(UnaryOperator<InstallCommand> values) {
+        return values.apply(new Helm(RenderedChart.CHART).install().withName(RenderedChart.RELEASE)
+                .withNamespace(RenderedChart.NAMESPACE).withKubeVersion(RenderedChart.KUBE_VERSION).clientOnly().dryRun())
+                .call().getOutput();
+    }
+
+    @Test
+    void metricsBindAddressReachesTheConfiguration() {
+        assertThat(config(RenderedChart.render(Map.of())).server().metricsBindAddress())
+                .isEqualTo(ServerConfig.DEFAULT.metricsBindAddress());
+        assertThat(config(RenderedChart.render(Map.of("metricsBindAddress", "127.0.0.1"))).server().metricsBindAddress())
+                .isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void badClientAuthAndNetworkPolicyValuesAreRefused() {
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("clientAuth.caBundle", "TUlJQg==")))
+                .as("base64 instead of PEM").hasMessageContaining("/clientAuth/caBundle");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("clientAuth.caBundle", CLIENT_CA, "clientAuth.secret", "ca")))
+                .hasMessageContaining("clientAuth: set one of caBundle, configMap or secret, not caBundle and secret");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("clientAuth.names[0]", "kube-apiserver")))
+                .hasMessageContaining("clientAuth.names needs the CA that signs those certificates");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("clientAuth.configMap", "Not_A_Name")))
+                .hasMessageContaining("/clientAuth/configMap");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("networkPolicy.webhook.restricted", true)))
+                .as("restricted to no one would stop every review").hasMessageContaining("/networkPolicy/webhook");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("networkPolicy.metrics.from[0].ipBlok.cidr", "10.0.0.0/8")))
+                .hasMessageContaining("ipBlok");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("networkPolicy.metrics.from[0].ipBlock.except[0]", "10.1.0.0/16")))
+                .as("an ipBlock needs its cidr").hasMessageContaining("cidr");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("metricsBindAddress", "localhost")))
+                .hasMessageContaining("/metricsBindAddress");
+    }
+
+    static String clientCaMount(RenderedChart chart) {
+        return container(chart).getVolumeMounts().stream().filter(m -> m.getName().equals("client-ca")).findFirst()
+                .map(m -> {
+                    assertThat(m.getSubPath()).as("a subPath mount would never see a new CA").isNull();
+                    assertThat(m.getReadOnly()).isTrue();
+                    return m.getMountPath();
+                }).orElseThrow();
+    }
+
+    static ConfigMapVolumeSource configMapVolume(RenderedChart chart, String name) {
+        return pod(chart).getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow()
+                .getConfigMap();
+    }
+
+    static int containerPort(RenderedChart chart, String name) {
+        return container(chart).getPorts().stream().filter(p -> p.getName().equals(name)).findFirst().orElseThrow()
+                .getContainerPort();
+    }
+
     static List<String> secretVolumes(RenderedChart chart) {
         return pod(chart).getVolumes().stream().filter(v -> v.getSecret() != null)
                 .map(v -> v.getSecret().getSecretName()).toList();
@@ -245,6 +393,8 @@ class ChartTest {
     }
 
     static WebhookConfig config(RenderedChart chart) {
-        return WebhookConfig.parse(chart.one(ConfigMap.class).getData().get("config.yaml"));
+        ConfigMap config = chart.all(ConfigMap.class).stream()
+                .filter(m -> m.getMetadata().getName().equals(RenderedChart.RELEASE)).findFirst().orElseThrow();
+        return WebhookConfig.parse(config.getData().get("config.yaml"));
     }
 }

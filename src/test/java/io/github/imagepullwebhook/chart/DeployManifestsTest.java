@@ -31,7 +31,9 @@ class DeployManifestsTest {
             "rbac.yaml", "20-rbac.yaml",
             "rbac-pinning.yaml", "21-rbac-pinning.yaml",
             "configmap.yaml", "30-configmap.yaml",
+            "client-ca.yaml", "31-client-ca.yaml",
             "service.yaml", "40-service.yaml",
+            "networkpolicy.yaml", "45-networkpolicy.yaml",
             "deployment.yaml", "50-deployment.yaml",
             "webhooks.yaml", "60-webhooks.yaml");
     static final String HEADER = "# Generated from charts/image-pull-webhook with its default values by\n"

@@ -2,6 +2,7 @@ package io.github.imagepullwebhook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.imagepullwebhook.tls.CertificateAuthority;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,37 @@ class ServeCommandTest {
                 .contains("self-check passed over HTTP_2")
                 .contains("{\"op\":\"add\",\"path\":\"/spec/containers/0/imagePullPolicy\",\"value\":\"Always\"}");
         assertThat(Files.exists(dir.resolve("tls.key"))).isTrue();
+    }
+
+    @Test
+    void bindAddressFlagsOverrideTheConfiguration() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yaml"), "server: {bindAddress: 10.255.255.1}\n");
+        int status = cli.run("serve", "--check", "--port=0", "--metrics-port=0", "--cert-dir=" + dir, "-c",
+                config.toString(), "--bind-address=127.0.0.1", "--metrics-bind-address=127.0.0.1");
+        assertThat(status).as(cli.err.toString()).isZero();
+        assertThat(cli.out.toString()).contains("self-check passed over HTTP_2");
+    }
+
+    @Test
+    void aBindAddressThatIsNoIpAddressIsOneLine() {
+        int status = cli.run("serve", "--check", "--port=0", "--metrics-port=-1", "--cert-dir=" + dir,
+                "--metrics-bind-address=localhost");
+        assertThat(status).isEqualTo(2);
+        assertThat(cli.err.toString().strip()).isEqualTo("image-pull-webhook serve: server.metricsBindAddress must be an "
+                + "IP address such as 0.0.0.0 (all interfaces), :: or 127.0.0.1, was \"localhost\"");
+    }
+
+    /** The generated serving certificate keeps the configured client CA: reviews without one are refused. */
+    @Test
+    void checkWithAClientCaExpectsReviewsWithoutACertificateToBeRefused() throws Exception {
+        Path ca = Files.writeString(dir.resolve("client-ca.crt"),
+                CertificateAuthority.create().certificatePem());
+        Path config = Files.writeString(dir.resolve("config.yaml"), "server: {tls: {clientCaFile: " + ca + "}}\n");
+        int status = cli.run("serve", "--check", "--port=0", "--metrics-port=-1", "--cert-dir=" + dir.resolve("generated"),
+                "-c", config.toString());
+        assertThat(status).as(cli.err.toString()).isZero();
+        assertThat(cli.out.toString()).contains("self-check passed over HTTP_2: reviews without a client certificate are "
+                + "refused (server.tls.clientCaFile)");
     }
 
     @Test

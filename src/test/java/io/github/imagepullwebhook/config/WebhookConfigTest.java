@@ -3,7 +3,11 @@ package io.github.imagepullwebhook.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WebhookConfigTest {
 
@@ -14,6 +18,8 @@ class WebhookConfigTest {
         assertThat(config.server().port()).isEqualTo(8443);
         assertThat(config.server().metricsPort()).isEqualTo(9090);
         assertThat(config.server().maxBodyBytes()).isEqualTo(8L * 1024 * 1024);
+        assertThat(config.server().bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(config.server().metricsBindAddress()).isEqualTo("0.0.0.0");
         assertThat(config.profile("default")).contains(new Profile(true, false));
         assertThat(config.ignoreNamespaces()).isEmpty();
         assertThat(WebhookConfig.parse("# only a comment\n")).isEqualTo(WebhookConfig.DEFAULT);
@@ -56,14 +62,59 @@ class WebhookConfigTest {
                 .hasMessageContaining("alwaysPullExempt: image pattern \"docker.io//x\"");
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"500ms, PT0.5S", "2s, PT2S", "10m, PT10M", "1h, PT1H", "' 3s ', PT3S"})
-    void registryDurationsTakeMillisecondsToHours(String written, java.time.Duration expected) {
+    @Test
+    void clientCertificatesAreOffUnlessAClientCaFileIsNamed() {
+        assertThat(WebhookConfig.DEFAULT.server().tls().clientAuth()).isFalse();
+        TlsConfig tls = WebhookConfig.parse("server: {tls: {clientCaFile: /ca/ca.crt, clientNames: [kube-apiserver, "
+                + "apiserver.example]}}").server().tls();
+        assertThat(tls.clientAuth()).isTrue();
+        assertThat(tls.generated()).as("the serving certificate is still the server's own").isTrue();
+        assertThat(tls.clientCaFile()).isEqualTo("/ca/ca.crt");
+        assertThat(tls.clientNames()).containsExactly("kube-apiserver", "apiserver.example");
+        assertThat(tls.withServingFiles("/c/tls.crt", "/c/tls.key"))
+                .isEqualTo(new TlsConfig("/c/tls.crt", "/c/tls.key", "/ca/ca.crt", tls.clientNames()));
+    }
+
+    @Test
+    void clientNamesWithoutAClientCaAreRefused() {
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {tls: {clientNames: [kube-apiserver]}}"))
+                .hasMessageContaining("server.tls.clientNames needs server.tls.clientCaFile");
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {tls: {clientCaFile: /ca.crt, clientNames: ['']}}"))
+                .hasMessageContaining("server.tls.clientNames must not contain an empty name");
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {tls: {clientCaFile: ' '}}"))
+                .hasMessageContaining("server.tls.clientCaFile must name a file");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "0.0.0.0", "10.1.2.3", "::", "::1",
+            "fd00::1", "::ffff:127.0.0.1"})
+    void bindAddressesAreIpLiterals(String address) {
+        ServerConfig server = WebhookConfig.parse("server: {bindAddress: \"" + address + "\", metricsBindAddress: \""
+                + address + "\"}").server();
+        assertThat(server.bindAddress()).isEqualTo(address);
+        assertThat(server.metricsBindAddress()).isEqualTo(address);
+    }
+
+    /** Host names are refused too: resolved at every start, they could name any address, or several. */
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "", "256.0.0.1", "10.1", "0x7f.0.0.1",
+            "127.0.0.1:8443", "[::1]", "::1%lo0x", "zz:1", "webhook.example.com"})
+    void otherBindAddressesAreRefusedByName(String address) {
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {bindAddress: \"" + address + "\"}"))
+                .hasMessageContaining("server.bindAddress must be an IP address such as 0.0.0.0 (all interfaces), :: "
+                        + "or 127.0.0.1, was \"" + address + "\"");
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {metricsBindAddress: \"" + address + "\"}"))
+                .hasMessageContaining("server.metricsBindAddress must be an IP address");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"500ms, PT0.5S", "2s, PT2S", "10m, PT10M", "1h, PT1H", "' 3s ', PT3S"})
+    void registryDurationsTakeMillisecondsToHours(String written, Duration expected) {
         assertThat(WebhookConfig.parse("registry: {cacheTtl: \"" + written + "\"}").registry().cacheTtl()).isEqualTo(expected);
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"2", "1d", "-1s", "1.5s", "9999999999s", "s"})
+    @ParameterizedTest
+    @ValueSource(strings = {"2", "1d", "-1s", "1.5s", "9999999999s", "s"})
     void otherDurationsAreRefusedByName(String written) {
         assertThatThrownBy(() -> WebhookConfig.parse("registry: {timeout: \"" + written + "\"}"))
                 .hasMessageContaining("registry.timeout must look like 500ms, 2s, 1m or 1h");

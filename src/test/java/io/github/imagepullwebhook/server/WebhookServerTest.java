@@ -300,7 +300,7 @@ class WebhookServerTest {
             socket.startHandshake();
             assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
         }
-        assertThat(WebhookVerticle.TLS_PROTOCOLS).containsExactlyInAnyOrder("TLSv1.2", "TLSv1.3");
+        assertThat(ServedTls.PROTOCOLS).containsExactlyInAnyOrder("TLSv1.2", "TLSv1.3");
     }
 
     @Test
