@@ -94,6 +94,7 @@ Arguments: (dict "root" $ "name" $name "profile" $profile "path" "/mutate/x")
     {{- toYaml . | nindent 4 }}
   {{- end }}
   rules:
+    {{- if eq (include "ipw.actsOnTemplates" (dict "profile" .profile "kind" .kind)) "true" }}
     - apiGroups: [""]
       apiVersions: ["v1"]
       operations: ["CREATE", "UPDATE"]
@@ -109,12 +110,36 @@ Arguments: (dict "root" $ "name" $name "profile" $profile "path" "/mutate/x")
       operations: ["CREATE", "UPDATE"]
       resources: ["jobs", "cronjobs"]
       scope: Namespaced
+    {{- else }}
+    # Pods only: every controller creates pods, so templates need not be sent here.
+    - apiGroups: [""]
+      apiVersions: ["v1"]
+      operations: ["CREATE", "UPDATE"]
+      resources: ["pods", "pods/ephemeralcontainers"]
+      scope: Namespaced
+    {{- end }}
 {{- end -}}
 
-{{/* "true" when some profile pins digests (the webhook then reads pull Secrets). */}}
+{{/*
+"true" when a profile's webhook entry must see workload templates too: alwaysPull with the
+workloads scope (the only thing the validate entry checks), or, for the mutate entry, pinning
+templates or warning about them at kubectl apply.
+*/}}
+{{- define "ipw.actsOnTemplates" -}}
+{{- $p := .profile -}}
+{{- $alwaysPull := and ($p.alwaysPull | default false) (eq ($p.alwaysPullScope | default "pods") "workloads") -}}
+{{- if eq .kind "validate" -}}
+{{- $alwaysPull -}}
+{{- else -}}
+{{- $pins := and ($p.pinDigests | default false) (ne ($p.pinScope | default "all") "pods") -}}
+{{- or $alwaysPull $pins ($p.warnLatest | default false) ($p.checkPullSecrets | default false) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when some profile pins digests or checks pull Secrets (the webhook then reads them). */}}
 {{- define "ipw.pins" -}}
 {{- $pins := false -}}
-{{- range $name, $profile := .Values.profiles }}{{ if $profile.pinDigests }}{{ $pins = true }}{{ end }}{{ end -}}
+{{- range $name, $profile := .Values.profiles }}{{ if or $profile.pinDigests $profile.checkPullSecrets }}{{ $pins = true }}{{ end }}{{ end -}}
 {{- $pins -}}
 {{- end -}}
 

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -28,11 +29,14 @@ import io.github.imagepullwebhook.config.Profile;
 import io.github.imagepullwebhook.config.ServerConfig;
 import io.github.imagepullwebhook.config.TlsConfig;
 import io.github.imagepullwebhook.config.WebhookConfig;
+import io.github.imagepullwebhook.image.ImagePattern;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,9 +90,8 @@ class ChartTest {
         assertThat(webhook.getReinvocationPolicy()).isEqualTo("IfNeeded");
         assertThat(webhook.getMatchPolicy()).isEqualTo("Equivalent");
         assertThat(webhook.getTimeoutSeconds()).isGreaterThan(2);
-        assertThat(webhook.getRules()).flatExtracting(r -> r.getResources()).containsExactlyInAnyOrder("pods",
-                "pods/ephemeralcontainers", "replicationcontrollers", "podtemplates", "deployments", "statefulsets",
-                "daemonsets", "replicasets", "jobs", "cronjobs");
+        assertThat(webhook.getRules()).as("the default profile only defaults, which the apiserver does for templates")
+                .flatExtracting(r -> r.getResources()).containsExactlyInAnyOrder("pods", "pods/ephemeralcontainers");
         assertThat(webhook.getNamespaceSelector().getMatchExpressions()).anySatisfy(e -> {
             assertThat(e.getKey()).isEqualTo("kubernetes.io/metadata.name");
             assertThat(e.getOperator()).isEqualTo("NotIn");
@@ -128,6 +131,49 @@ class ChartTest {
                 .as("enforcing profiles fail closed by default").isEqualTo("Fail");
         MutatingWebhook defaults = mutating.stream().filter(w -> w.getName().startsWith("default.")).findFirst().orElseThrow();
         assertThat(defaults.getNamespaceSelector().getMatchExpressions()).hasSize(2);
+    }
+
+    @Test
+    void webhookRulesFollowTheProfilesScope() {
+        RenderedChart chart = RenderedChart.render(c -> c.withValuesFile(MULTI));
+        WebhookConfig config = config(chart);
+        assertThat(config.profiles().get("ci").rules().alwaysPullWorkloads()).isTrue();
+        assertThat(config.profiles().get("ci").alwaysPullExempt()).extracting(ImagePattern::text)
+                .containsExactly("registry.k8s.io", "docker.io/library");
+        assertThat(config.profiles().get("ci").warnLatest()).isTrue();
+        Map<String, List<String>> mutating = resources(chart.one(MutatingWebhookConfiguration.class).getWebhooks().stream()
+                .collect(Collectors.toMap(MutatingWebhook::getName, MutatingWebhook::getRules)));
+        Map<String, List<String>> validating = resources(chart.one(ValidatingWebhookConfiguration.class).getWebhooks()
+                .stream().collect(Collectors.toMap(ValidatingWebhook::getName, ValidatingWebhook::getRules)));
+        List<String> podsOnly = List.of("pods", "pods/ephemeralcontainers");
+        assertThat(mutating.get("default.mutate.image-pull-webhook.io")).as("defaulting: the apiserver defaults templates")
+                .containsExactlyElementsOf(podsOnly);
+        assertThat(mutating.get("tenants.mutate.image-pull-webhook.io")).as("alwaysPull on pods, pinning pods only")
+                .containsExactlyElementsOf(podsOnly);
+        assertThat(validating.get("tenants.validate.image-pull-webhook.io")).containsExactlyElementsOf(podsOnly);
+        assertThat(mutating.get("ci.mutate.image-pull-webhook.io")).as("the workloads scope")
+                .contains("pods", "pods/ephemeralcontainers", "deployments", "cronjobs", "podtemplates");
+        assertThat(validating.get("ci.validate.image-pull-webhook.io")).contains("deployments", "cronjobs");
+
+        RenderedChart pins = RenderedChart.render(Map.of("profiles.default.pinDigests", true));
+        assertThat(resources(pins.one(MutatingWebhookConfiguration.class).getWebhooks().stream()
+                .collect(Collectors.toMap(MutatingWebhook::getName, MutatingWebhook::getRules)))
+                .get("default.mutate.image-pull-webhook.io")).as("pinning templates").contains("deployments");
+    }
+
+    @Test
+    void checkingPullSecretsGrantsGetOnSecrets() {
+        assertThat(RenderedChart.render(Map.of()).all(ClusterRole.class)).noneMatch(role -> role.getRules().stream()
+                .anyMatch(rule -> rule.getResources().contains("secrets")));
+        assertThat(RenderedChart.render(Map.of("profiles.default.checkPullSecrets", true)).all(ClusterRole.class))
+                .anyMatch(role -> role.getRules().stream().anyMatch(rule -> rule.getResources().contains("secrets")
+                        && rule.getVerbs().equals(List.of("get"))));
+    }
+
+    private static Map<String, List<String>> resources(Map<String, List<RuleWithOperations>> rules) {
+        Map<String, List<String>> resources = new TreeMap<>();
+        rules.forEach((name, list) -> resources.put(name, list.stream().flatMap(r -> r.getResources().stream()).toList()));
+        return resources;
     }
 
     @Test
@@ -238,6 +284,10 @@ class ChartTest {
         assertThatThrownBy(() -> RenderedChart.render(Map.of("registry.timeout", "2 seconds"))).hasMessageContaining("timeout");
         assertThatThrownBy(() -> RenderedChart.render(Map.of("profiles.default.pinScope", "everything")))
                 .hasMessageContaining("pinScope");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("profiles.default.alwaysPullScope", "namespaces")))
+                .hasMessageContaining("alwaysPullScope");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("profiles.default.warnLatest", "yes")))
+                .hasMessageContaining("warnLatest");
     }
 
     @Test
