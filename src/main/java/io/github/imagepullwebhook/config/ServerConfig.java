@@ -3,6 +3,7 @@ package io.github.imagepullwebhook.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
@@ -14,6 +15,9 @@ import java.util.regex.Pattern;
  * @param metricsPort           plain-HTTP port of {@code /metrics}; 0 picks a free port, -1 disables
  * @param maxBodyBytes          largest accepted request body; a review carries both {@code object}
  *                              and {@code oldObject}, each up to the apiserver's own object limit
+ * <p>Durations are written as Kubernetes writes them ({@code 500ms}, {@code 5s}, {@code 1m}) under
+ * keys without a unit ({@code certReload}, {@code shutdownDelay}, …), and held in milliseconds.
+ *
  * @param certReloadMillis      how often the certificate files are checked for changes
  * @param shutdownDelayMillis   after SIGTERM, how long to keep serving while readyz says 503, so
  *                              that endpoints drop this pod before it stops accepting
@@ -45,11 +49,11 @@ public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBod
                            @JsonProperty("tls") TlsConfig tls,
                            @JsonProperty("metricsPort") Integer metricsPort,
                            @JsonProperty("maxBodyBytes") Long maxBodyBytes,
-                           @JsonProperty("certReloadMillis") Long certReloadMillis,
-                           @JsonProperty("shutdownDelayMillis") Long shutdownDelayMillis,
-                           @JsonProperty("shutdownTimeoutMillis") Long shutdownTimeoutMillis,
-                           @JsonProperty("requestTimeoutMillis") Long requestTimeoutMillis,
-                           @JsonProperty("idleTimeoutMillis") Long idleTimeoutMillis,
+                           @JsonProperty("certReload") String certReload,
+                           @JsonProperty("shutdownDelay") String shutdownDelay,
+                           @JsonProperty("shutdownTimeout") String shutdownTimeout,
+                           @JsonProperty("requestTimeout") String requestTimeout,
+                           @JsonProperty("idleTimeout") String idleTimeout,
                            @JsonProperty("bindAddress") String bindAddress,
                            @JsonProperty("metricsBindAddress") String metricsBindAddress) {
         return new ServerConfig(
@@ -57,13 +61,18 @@ public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBod
                 tls == null ? DEFAULT.tls : tls,
                 metricsPort == null ? DEFAULT.metricsPort : metricsPort,
                 maxBodyBytes == null ? DEFAULT.maxBodyBytes : maxBodyBytes,
-                certReloadMillis == null ? DEFAULT.certReloadMillis : certReloadMillis,
-                shutdownDelayMillis == null ? DEFAULT.shutdownDelayMillis : shutdownDelayMillis,
-                shutdownTimeoutMillis == null ? DEFAULT.shutdownTimeoutMillis : shutdownTimeoutMillis,
-                requestTimeoutMillis == null ? DEFAULT.requestTimeoutMillis : requestTimeoutMillis,
-                idleTimeoutMillis == null ? DEFAULT.idleTimeoutMillis : idleTimeoutMillis,
+                millis("server.certReload", certReload, DEFAULT.certReloadMillis),
+                millis("server.shutdownDelay", shutdownDelay, DEFAULT.shutdownDelayMillis),
+                millis("server.shutdownTimeout", shutdownTimeout, DEFAULT.shutdownTimeoutMillis),
+                millis("server.requestTimeout", requestTimeout, DEFAULT.requestTimeoutMillis),
+                millis("server.idleTimeout", idleTimeout, DEFAULT.idleTimeoutMillis),
                 bindAddress == null ? DEFAULT.bindAddress : bindAddress,
                 metricsBindAddress == null ? DEFAULT.metricsBindAddress : metricsBindAddress);
+    }
+
+    /** A duration key ({@code 500ms}, {@code 5s}, …), held in milliseconds. */
+    private static long millis(String key, String value, long fallback) {
+        return RegistryConfig.duration(key, value, Duration.ofMillis(fallback)).toMillis();
     }
 
     /** Listening on all interfaces. */
@@ -82,7 +91,7 @@ public record ServerConfig(int port, TlsConfig tls, int metricsPort, long maxBod
             throw new IllegalArgumentException("server.metricsPort must be -1..65535, was " + metricsPort);
         }
         if (requestTimeoutMillis < 1 || idleTimeoutMillis < 1) {
-            throw new IllegalArgumentException("server.requestTimeoutMillis and idleTimeoutMillis must be positive");
+            throw new IllegalArgumentException("server.requestTimeout and idleTimeout must be positive");
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("server.maxBodyBytes must be at least 1024, was " + maxBodyBytes);

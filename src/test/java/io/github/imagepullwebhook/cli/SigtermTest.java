@@ -26,7 +26,7 @@ class SigtermTest {
     @Test
     void answersTheInFlightReviewThenExits() throws Exception {
         Path config = Files.writeString(dir.resolve("c.yaml"),
-                "server: {port: 0, metricsPort: -1, shutdownDelayMillis: 300, shutdownTimeoutMillis: 10000}\n");
+                "server: {port: 0, metricsPort: -1, shutdownDelay: 300ms, shutdownTimeout: 10s}\n");
         Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "-c", config.toString(),
                 "--cert-dir=" + dir.resolve("certs"), "--instances=1")).redirectErrorStream(true)

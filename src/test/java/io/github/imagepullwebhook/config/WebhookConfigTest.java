@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,6 +44,15 @@ class WebhookConfigTest {
     }
 
     @Test
+    void everyDurationIsWrittenAsKubernetesWritesThem() {
+        ServerConfig server = WebhookConfig.parse("server: {certReload: 500ms, shutdownDelay: 2s, shutdownTimeout: 1m, "
+                + "requestTimeout: 7s, idleTimeout: 1h}").server();
+        assertThat(List.of(server.certReloadMillis(), server.shutdownDelayMillis(), server.shutdownTimeoutMillis(),
+                server.requestTimeoutMillis(), server.idleTimeoutMillis())).containsExactly(500L, 2_000L, 60_000L, 7_000L,
+                3_600_000L);
+    }
+
+    @Test
     void mistakesAreRefusedWithTheirPlace() {
         assertThatThrownBy(() -> WebhookConfig.parse("profiles: {tenants: {alwaysPul: true}}"))
                 .hasMessage("unknown configuration key \"profiles.tenants.alwaysPul\"");
@@ -56,6 +66,10 @@ class WebhookConfigTest {
                 .hasMessageContaining("server.port must be 0..65535");
         assertThatThrownBy(() -> WebhookConfig.parse("server: {port: eighty}"))
                 .hasMessageStartingWith("invalid configuration");
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {shutdownDelayMillis: 300}"))
+                .hasMessage("unknown configuration key \"server.shutdownDelayMillis\"");
+        assertThatThrownBy(() -> WebhookConfig.parse("server: {requestTimeout: 10}"))
+                .hasMessageContaining("server.requestTimeout must look like 500ms, 2s, 1m or 1h, was \"10\"");
         assertThatThrownBy(() -> WebhookConfig.parse("profiles: {t: {alwaysPullScope: everything}}"))
                 .hasMessageContaining("alwaysPullScope must be pods or workloads, was \"everything\"");
         assertThatThrownBy(() -> WebhookConfig.parse("profiles: {t: {alwaysPullExempt: [\"docker.io//x\"]}}"))

@@ -255,8 +255,8 @@ class ClientCertificateTest {
                 server:
                   port: 0
                   metricsPort: -1
-                  certReloadMillis: 100
-                  shutdownDelayMillis: 0
+                  certReload: 100ms
+                  shutdownDelay: 0s
                   tls: {certFile: %s, keyFile: %s, clientCaFile: %s, clientNames: %s}
                 """.formatted(serving.certFile(), serving.keyFile(), caFile, names));
     }
