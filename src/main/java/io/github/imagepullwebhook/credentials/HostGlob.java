@@ -18,6 +18,70 @@ final class HostGlob {
         }
     }
 
+    /**
+     * False where Go's {@code filepath.Match} reports {@code ErrBadPattern}: a trailing
+     * {@code \}, an unclosed or empty class, a class element that starts with an unescaped
+     * {@code -} or {@code ]}, a range whose ends are reversed. Used to refuse such patterns in
+     * configuration, where the kubelet would silently never match them.
+     */
+    static boolean isWellFormed(String pattern) {
+        int i = 0;
+        while (i < pattern.length()) {
+            char c = pattern.charAt(i);
+            if (c == '\\') {
+                i += 2;
+            } else if (c == '[') {
+                i = afterClass(pattern, i + 1);
+                if (i < 0) {
+                    return false;
+                }
+            } else {
+                i++;
+            }
+        }
+        return i == pattern.length();
+    }
+
+    /** Index after the class whose body starts at {@code i}, or -1 when Go would refuse it. */
+    private static int afterClass(String p, int i) {
+        int at = i < p.length() && p.charAt(i) == '^' ? i + 1 : i;
+        int elements = 0;
+        while (at < p.length()) {
+            if (p.charAt(at) == ']' && elements > 0) {
+                return at + 1;
+            }
+            int lo = classChar(p, at);
+            if (lo < 0) {
+                return -1;
+            }
+            at = next(p, at);
+            if (at < p.length() && p.charAt(at) == '-') {
+                int hi = classChar(p, at + 1);
+                if (hi < 0 || hi < lo) {
+                    return -1;
+                }
+                at = next(p, at + 1);
+            }
+            elements++;
+        }
+        return -1;
+    }
+
+    /** The class character at {@code i} (after an escape), or -1 where Go's {@code getEsc} fails. */
+    private static int classChar(String p, int i) {
+        if (i >= p.length() || p.charAt(i) == '-' || p.charAt(i) == ']') {
+            return -1;
+        }
+        if (p.charAt(i) == '\\') {
+            return i + 1 < p.length() ? p.charAt(i + 1) : -1;
+        }
+        return p.charAt(i);
+    }
+
+    private static int next(String p, int i) {
+        return p.charAt(i) == '\\' ? i + 2 : i + 1;
+    }
+
     private static boolean match(String p, int pi, String t, int ti) {
         while (pi < p.length()) {
             char c = p.charAt(pi);
