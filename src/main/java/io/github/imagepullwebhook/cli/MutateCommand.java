@@ -56,7 +56,7 @@ final class MutateCommand implements Callable<Integer> {
             // A Vert.x instance (for the registry client) only when some profile pins digests.
             io.vertx.core.Vertx vertx = webhook.pinsDigests() ? io.vertx.core.Vertx.vertx() : null;
             try {
-                var keychain = new io.github.imagepullwebhook.credentials.StaticKeychain(Main.nodeKeyring(webhook.registry()));
+                var keychain = new io.github.imagepullwebhook.credentials.StaticKeychain(Main.nodeCredentials(webhook.registry()));
                 AdmissionService.Answer answer = Main.admissionService(webhook,
                                 vertx == null ? null : Main.pinning(vertx, webhook, keychain))
                         .review(input, profile.rules(), AdmissionService.Mode.MUTATE);
