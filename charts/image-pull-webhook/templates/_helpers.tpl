@@ -122,3 +122,26 @@ Arguments: (dict "root" $ "name" $name "profile" $profile "path" "/mutate/x")
 {{- define "ipw.needsToken" -}}
 {{- or (eq .Values.certificates.mode "managed") (eq (include "ipw.pins" .) "true") -}}
 {{- end -}}
+
+{{/* "true" when credential provider plugins are configured; refuses half or unused setups. */}}
+{{- define "ipw.credentialProviders" -}}
+{{- $cp := .Values.credentialProviders -}}
+{{- $enabled := or (not (empty $cp.config)) (not (empty $cp.existingConfigMap.name)) -}}
+{{- if $enabled -}}
+{{- if and (not (empty $cp.config)) (not (empty $cp.existingConfigMap.name)) -}}
+{{- fail "credentialProviders: set config or existingConfigMap.name, not both" -}}
+{{- end -}}
+{{- if empty $cp.binVolume -}}
+{{- fail "credentialProviders.binVolume is required: the volume that holds the plugin binaries" -}}
+{{- end -}}
+{{- if ne (include "ipw.pins" .) "true" -}}
+{{- fail "credentialProviders is set, but no profile has pinDigests: true, and only pinning uses them" -}}
+{{- end -}}
+{{- end -}}
+{{- $enabled -}}
+{{- end -}}
+
+{{/* Where the plugins' configuration and binaries are mounted. */}}
+{{- define "ipw.credentialProvidersDir" -}}
+/etc/image-pull-webhook/credential-providers
+{{- end -}}
