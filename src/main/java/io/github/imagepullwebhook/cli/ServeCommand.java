@@ -2,6 +2,7 @@ package io.github.imagepullwebhook.cli;
 
 import io.github.imagepullwebhook.config.TlsConfig;
 import io.github.imagepullwebhook.config.WebhookConfig;
+import io.github.imagepullwebhook.credentials.NodeCredentials;
 import io.github.imagepullwebhook.server.WebhookServer;
 import io.github.imagepullwebhook.tls.GeneratedCertificates;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -150,7 +151,7 @@ final class ServeCommand implements Callable<Integer> {
         if (!webhook.pinsDigests()) {
             return null;
         }
-        io.github.imagepullwebhook.credentials.NodeCredentials node = Main.nodeCredentials(webhook.registry());
+        NodeCredentials node = Main.nodeCredentials(webhook.registry());
         java.util.concurrent.ExecutorService secrets = Executors.newFixedThreadPool(4, r -> {
             Thread thread = new Thread(r, "pull-secrets");
             thread.setDaemon(true);
