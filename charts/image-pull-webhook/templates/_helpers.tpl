@@ -169,3 +169,28 @@ or "" when any caller may send reviews.
 {{- define "ipw.clientCaDir" -}}
 /etc/image-pull-webhook/client-ca
 {{- end -}}
+
+{{/* "true" when credential provider plugins are configured; refuses half or unused setups. */}}
+{{- define "ipw.credentialProviders" -}}
+{{- $cp := .Values.credentialProviders -}}
+{{- $enabled := or (not (empty $cp.config)) (not (empty $cp.existingConfigMap.name)) -}}
+{{- if $enabled -}}
+{{- if and (not (empty $cp.config)) (not (empty $cp.existingConfigMap.name)) -}}
+{{- fail "credentialProviders: set config or existingConfigMap.name, not both" -}}
+{{- end -}}
+{{- if empty $cp.binVolume -}}
+{{- fail "credentialProviders.binVolume is required: the volume that holds the plugin binaries" -}}
+{{- end -}}
+{{- $pins := false -}}
+{{- range $name, $profile := $.Values.profiles }}{{ if $profile.pinDigests }}{{ $pins = true }}{{ end }}{{ end -}}
+{{- if not $pins -}}
+{{- fail "credentialProviders is set, but no profile has pinDigests: true, and only pinning uses them" -}}
+{{- end -}}
+{{- end -}}
+{{- $enabled -}}
+{{- end -}}
+
+{{/* Where the plugins' configuration and binaries are mounted. */}}
+{{- define "ipw.credentialProvidersDir" -}}
+/etc/image-pull-webhook/credential-providers
+{{- end -}}

@@ -1,6 +1,7 @@
 package io.github.imagepullwebhook.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.imagepullwebhook.credentials.CredentialProviderException;
 import io.github.imagepullwebhook.credentials.Keychain;
 import io.github.imagepullwebhook.credentials.PodKeyring;
 import io.github.imagepullwebhook.policy.DigestPinner.Candidate;
@@ -53,11 +54,17 @@ public record Pinning(Keychain keychain, DigestResolver resolver, Duration timeo
                 });
     }
 
+    /**
+     * The keyring's lookup needs no timer of its own: it ends by the deadline by itself, and
+     * fails naming the credential provider that did not answer (a second timer here could fire
+     * first and hide which one).
+     */
     private CompletableFuture<Outcome> resolveAll(PodKeyring keyring, List<Candidate> candidates, long deadline) {
         List<CompletableFuture<Result>> pending = new ArrayList<>();
         for (Candidate candidate : candidates) {
-            pending.add(withDeadline(resolver.resolve(candidate.reference(), keyring.lookup(candidate.reference()))
-                    .toCompletableFuture(), deadline)
+            pending.add(keyring.lookup(candidate.reference(), deadline)
+                    .thenCompose(credentials -> withDeadline(resolver.resolve(candidate.reference(), credentials)
+                            .toCompletableFuture(), deadline))
                     .handle((digest, failure) -> failure == null ? new Result(candidate, digest, null)
                             : new Result(candidate, null, describe(failure))));
         }
@@ -75,11 +82,14 @@ public record Pinning(Keychain keychain, DigestResolver resolver, Duration timeo
         return Math.max(1, deadline - System.nanoTime());
     }
 
-    /** A reason safe to show: registry messages as they are, timeouts named, anything else by type only. */
+    /**
+     * A reason safe to show: registry and credential provider messages as they are, timeouts
+     * named, anything else by type only.
+     */
     static String describe(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof RegistryException e) {
-            return e.getMessage();
+        if (cause instanceof RegistryException || cause instanceof CredentialProviderException) {
+            return cause.getMessage();
         }
         if (cause instanceof TimeoutException) {
             return "no answer within the registry deadline";

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.imagepullwebhook.admission.AdmissionService;
 import io.github.imagepullwebhook.admission.Pinning;
 import io.github.imagepullwebhook.config.RegistryConfig;
+import io.github.imagepullwebhook.credentials.CredentialProviders;
+import io.github.imagepullwebhook.credentials.InvalidCredentialProviderConfigException;
 import io.github.imagepullwebhook.credentials.InvalidDockerConfigException;
 import io.github.imagepullwebhook.credentials.Keychain;
 import io.github.imagepullwebhook.credentials.Keyring;
+import io.github.imagepullwebhook.credentials.NodeCredentials;
 import io.github.imagepullwebhook.credentials.StaticKeychain;
 import io.github.imagepullwebhook.registry.CachingResolver;
 import io.github.imagepullwebhook.registry.DigestResolver;
@@ -129,11 +132,29 @@ public final class Main {
                 registry.onError() == RegistryConfig.OnError.DENY);
     }
 
+    /** The node-level credentials {@code registry:} configures: its config.json, then its credential provider plugins. */
+    static NodeCredentials nodeCredentials(RegistryConfig registry) throws IOException {
+        return new NodeCredentials(nodeKeyring(registry), credentialProviders(registry));
+    }
+
     static Keyring nodeKeyring(RegistryConfig registry) throws IOException {
         try {
             return StaticKeychain.load(registry.dockerConfigFile() == null ? null : Path.of(registry.dockerConfigFile()));
         } catch (InvalidDockerConfigException e) {
             throw new IOException("registry.dockerConfigFile: " + e.getMessage(), e);
+        }
+    }
+
+    /** Read and checked now, so a broken configuration or a missing plugin stops the start with one line. */
+    static CredentialProviders credentialProviders(RegistryConfig registry) throws IOException {
+        if (!registry.hasCredentialProviders()) {
+            return CredentialProviders.NONE;
+        }
+        try {
+            return CredentialProviders.load(Path.of(registry.credentialProviderConfig()),
+                    Path.of(registry.credentialProviderBinDir()), registry.timeout());
+        } catch (InvalidCredentialProviderConfigException e) {
+            throw new IOException("registry.credentialProviderConfig: " + e.getMessage(), e);
         }
     }
 

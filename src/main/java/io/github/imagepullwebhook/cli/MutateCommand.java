@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.imagepullwebhook.admission.AdmissionService;
 import io.github.imagepullwebhook.config.Profile;
 import io.github.imagepullwebhook.config.WebhookConfig;
+import io.github.imagepullwebhook.credentials.StaticKeychain;
 import io.github.imagepullwebhook.manifest.ManifestMutator;
 import io.github.imagepullwebhook.policy.ImagePolicy;
 import java.io.IOException;
@@ -56,7 +57,7 @@ final class MutateCommand implements Callable<Integer> {
             // A Vert.x instance (for the registry client) only when some profile pins digests.
             io.vertx.core.Vertx vertx = webhook.pinsDigests() ? io.vertx.core.Vertx.vertx() : null;
             try {
-                var keychain = new io.github.imagepullwebhook.credentials.StaticKeychain(Main.nodeKeyring(webhook.registry()));
+                var keychain = new StaticKeychain(Main.nodeCredentials(webhook.registry()));
                 AdmissionService.Answer answer = Main.admissionService(webhook,
                                 vertx == null ? null : Main.pinning(vertx, webhook, keychain))
                         .review(input, profile.rules(), AdmissionService.Mode.MUTATE);

@@ -1,7 +1,9 @@
 package io.github.imagepullwebhook.cli;
 
 import io.github.imagepullwebhook.config.WebhookConfig;
+import io.github.imagepullwebhook.credentials.CredentialProviderException;
 import io.github.imagepullwebhook.credentials.InvalidDockerConfigException;
+import io.github.imagepullwebhook.credentials.NodeCredentials;
 import io.github.imagepullwebhook.credentials.StaticKeychain;
 import io.github.imagepullwebhook.image.ImageReference;
 import io.github.imagepullwebhook.image.InvalidImageReferenceException;
@@ -10,6 +12,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -52,20 +55,25 @@ final class ResolveCommand implements Callable<Integer> {
         Path credentials = dockerConfig != null ? dockerConfig : defaultDockerConfig();
         StaticKeychain keychain;
         try {
-            keychain = new StaticKeychain(StaticKeychain.load(credentials));
+            keychain = new StaticKeychain(new NodeCredentials(StaticKeychain.load(credentials),
+                    Main.credentialProviders(webhook.registry())));
         } catch (InvalidDockerConfigException e) {
             return fail(2, e.getMessage());
         }
         Vertx vertx = Vertx.vertx();
         try {
             var keyring = keychain.keyringFor("", null, true).toCompletableFuture().join();
-            String digest = Main.resolver(vertx, webhook.registry()).resolve(reference, keyring.lookup(reference))
+            long deadline = System.nanoTime() + webhook.registry().timeout().toNanos();
+            String digest = keyring.lookup(reference, deadline)
+                    .thenCompose(found -> Main.resolver(vertx, webhook.registry()).resolve(reference, found))
                     .toCompletableFuture().get(webhook.registry().timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
             spec.commandLine().getOut().println(reference.withDigest(digest));
             spec.commandLine().getOut().flush();
             return 0;
         } catch (ExecutionException e) {
-            return fail(1, e.getCause() instanceof RegistryException r ? r.getMessage() : e.getCause().toString());
+            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            return fail(1, cause instanceof RegistryException || cause instanceof CredentialProviderException
+                    ? cause.getMessage() : cause.toString());
         } finally {
             vertx.close();
         }

@@ -2,6 +2,7 @@ package io.github.imagepullwebhook.cli;
 
 import io.github.imagepullwebhook.config.TlsConfig;
 import io.github.imagepullwebhook.config.WebhookConfig;
+import io.github.imagepullwebhook.credentials.NodeCredentials;
 import io.github.imagepullwebhook.server.WebhookServer;
 import io.github.imagepullwebhook.tls.GeneratedCertificates;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -155,12 +156,16 @@ final class ServeCommand implements Callable<Integer> {
         return webhook.withServer(server);
     }
 
-    /** Pull Secrets through the Kubernetes API, node credentials after them; only when some profile pins. */
+    /**
+     * Pull Secrets through the Kubernetes API, node credentials (config.json, then credential
+     * provider plugins) after them; only when some profile pins.
+     */
     private static io.github.imagepullwebhook.admission.Pinning pinning(Vertx vertx, WebhookConfig webhook,
             io.github.imagepullwebhook.server.WebhookMetrics metrics) throws IOException {
         if (!webhook.readsPullSecrets()) {
             return null;
         }
+        NodeCredentials node = Main.nodeCredentials(webhook.registry());
         java.util.concurrent.ExecutorService secrets = Executors.newFixedThreadPool(4, r -> {
             Thread thread = new Thread(r, "pull-secrets");
             thread.setDaemon(true);
@@ -169,7 +174,7 @@ final class ServeCommand implements Callable<Integer> {
         io.fabric8.kubernetes.client.Config api = io.github.imagepullwebhook.credentials.KubernetesKeychain.apiConfig(
                 io.fabric8.kubernetes.client.Config.autoConfigure(null), webhook.registry().timeout());
         return Main.pinning(vertx, webhook, new io.github.imagepullwebhook.credentials.KubernetesKeychain(
-                new KubernetesClientBuilder().withConfig(api).build(), secrets, Main.nodeKeyring(webhook.registry())),
+                new KubernetesClientBuilder().withConfig(api).build(), secrets, node),
                 metrics.registry());
     }
 

@@ -22,16 +22,21 @@ import java.util.regex.Pattern;
  * @param allow            host patterns the webhook may connect to for pinning (registries, redirect
  *                         targets, token realms); empty: any public address
  * @param deny             host patterns never connected to
+ * @param credentialProviderConfig the kubelet's {@code CredentialProviderConfig} (a file or a
+ *                         directory of them), as {@code --image-credential-provider-config}; or null
+ * @param credentialProviderBinDir where its plugin binaries are, as
+ *                         {@code --image-credential-provider-bin-dir}; set together with the config
  */
 public record RegistryConfig(List<String> insecure, String caFile, String dockerConfigFile, Duration timeout,
                              Duration cacheTtl, Duration negativeCacheTtl, long cacheSize, OnError onError,
-                             List<String> allow, List<String> deny) {
+                             List<String> allow, List<String> deny, String credentialProviderConfig,
+                             String credentialProviderBinDir) {
 
     /** What a failed resolution does to the review. */
     public enum OnError { ALLOW, DENY }
 
     public static final RegistryConfig DEFAULT = new RegistryConfig(List.of(), null, null, Duration.ofSeconds(2),
-            Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, OnError.ALLOW, List.of(), List.of());
+            Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, OnError.ALLOW, List.of(), List.of(), null, null);
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -41,13 +46,21 @@ public record RegistryConfig(List<String> insecure, String caFile, String docker
                              @JsonProperty("timeout") String timeout, @JsonProperty("cacheTtl") String cacheTtl,
                              @JsonProperty("negativeCacheTtl") String negativeCacheTtl,
                              @JsonProperty("cacheSize") Long cacheSize, @JsonProperty("onError") String onError,
-                             @JsonProperty("allow") List<String> allow, @JsonProperty("deny") List<String> deny) {
+                             @JsonProperty("allow") List<String> allow, @JsonProperty("deny") List<String> deny,
+                             @JsonProperty("credentialProviderConfig") String credentialProviderConfig,
+                             @JsonProperty("credentialProviderBinDir") String credentialProviderBinDir) {
         return new RegistryConfig(insecure == null ? DEFAULT.insecure : insecure, caFile, dockerConfigFile,
                 duration("registry.timeout", timeout, DEFAULT.timeout),
                 duration("registry.cacheTtl", cacheTtl, DEFAULT.cacheTtl),
                 duration("registry.negativeCacheTtl", negativeCacheTtl, DEFAULT.negativeCacheTtl),
                 cacheSize == null ? DEFAULT.cacheSize : cacheSize, onError(onError),
-                allow == null ? List.of() : allow, deny == null ? List.of() : deny);
+                allow == null ? List.of() : allow, deny == null ? List.of() : deny, unlessBlank(credentialProviderConfig),
+                unlessBlank(credentialProviderBinDir));
+    }
+
+    /** A chart value left empty means "not set". */
+    private static String unlessBlank(String path) {
+        return path == null || path.isBlank() ? null : path;
     }
 
     public RegistryConfig {
@@ -57,6 +70,15 @@ public record RegistryConfig(List<String> insecure, String caFile, String docker
         if (cacheSize < 0) {
             throw new IllegalArgumentException("registry.cacheSize must not be negative");
         }
+        if ((credentialProviderConfig == null) != (credentialProviderBinDir == null)) {
+            throw new IllegalArgumentException("registry.credentialProviderConfig and registry.credentialProviderBinDir "
+                    + "are set together (the kubelet's --image-credential-provider-config and -bin-dir)");
+        }
+    }
+
+    /** True when credential provider plugins are configured. */
+    public boolean hasCredentialProviders() {
+        return credentialProviderConfig != null;
     }
 
     /** {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}: at most nine digits, so the number always fits. */

@@ -31,20 +31,25 @@ public final class KubernetesKeychain implements Keychain {
 
     private final KubernetesClient client;
     private final Executor executor;
-    private final Keyring node;
+    private final NodeCredentials node;
 
-    /** @param node credentials from the node-level config.json, consulted after the pod's */
-    public KubernetesKeychain(KubernetesClient client, Executor executor, Keyring node) {
+    /** @param node the node's config.json and credential provider plugins, consulted after the pod's Secrets */
+    public KubernetesKeychain(KubernetesClient client, Executor executor, NodeCredentials node) {
         this.client = client;
         this.executor = executor;
         this.node = node;
+    }
+
+    /** With a node-level config.json and no plugins. */
+    public KubernetesKeychain(KubernetesClient client, Executor executor, Keyring node) {
+        this(client, executor, NodeCredentials.of(node));
     }
 
     @Override
     public CompletionStage<PodKeyring> keyringFor(String namespace, JsonNode podSpec, boolean isPod) {
         if (isPod && podSpec.path("imagePullSecrets").isEmpty()) {
             // Nothing to read: no thread hop, no API call (the common case for pods).
-            return CompletableFuture.completedFuture(new PodKeyring(List.of(new Keyring(), node), List.of()));
+            return CompletableFuture.completedFuture(podKeyring(new Keyring(), List.of(), List.of()));
         }
         CompletableFuture<PodKeyring> keyring = new CompletableFuture<>();
         executor.execute(() -> {
@@ -101,7 +106,11 @@ public final class KubernetesKeychain implements Keychain {
         for (String name : names) {
             add(pods, namespace, name, warnings, missing);
         }
-        return new PodKeyring(List.of(pods, node), warnings, missing);
+        return podKeyring(pods, warnings, missing);
+    }
+
+    private PodKeyring podKeyring(Keyring pods, List<String> warnings, List<String> missing) {
+        return new PodKeyring(List.of(pods, node.configJson()), node.providers(), warnings, missing);
     }
 
     private List<String> serviceAccountSecrets(String namespace, String name, List<String> warnings) {

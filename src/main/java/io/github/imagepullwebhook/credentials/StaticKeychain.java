@@ -9,15 +9,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The same credentials for every pod: a node-level {@code config.json}, or none. Used where no
- * Kubernetes API is at hand (offline {@code mutate}, {@code resolve}).
+ * The same credentials for every pod: the node's ({@code config.json} and credential provider
+ * plugins), or none. Used where no Kubernetes API is at hand (offline {@code mutate},
+ * {@code resolve}).
  */
 public final class StaticKeychain implements Keychain {
 
-    private final Keyring keyring;
+    private final NodeCredentials node;
 
+    public StaticKeychain(NodeCredentials node) {
+        this.node = node;
+    }
+
+    /** A {@code config.json}'s credentials, no plugins. */
     public StaticKeychain(Keyring keyring) {
-        this.keyring = keyring;
+        this(NodeCredentials.of(keyring));
     }
 
     /** The credentials of a {@code config.json}; none when {@code file} is null. */
@@ -31,6 +37,6 @@ public final class StaticKeychain implements Keychain {
 
     @Override
     public CompletionStage<PodKeyring> keyringFor(String namespace, JsonNode podSpec, boolean isPod) {
-        return CompletableFuture.completedFuture(new PodKeyring(List.of(keyring), List.of()));
+        return CompletableFuture.completedFuture(new PodKeyring(List.of(node.configJson()), node.providers(), List.of()));
     }
 }

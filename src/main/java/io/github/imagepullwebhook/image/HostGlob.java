@@ -34,35 +34,77 @@ public final class HostGlob {
         return true;
     }
 
-    /**
-     * Whether {@code pattern} is a well-formed glob. A malformed one silently matches nothing,
-     * which a deny list must not do; configuration checks ask this first.
-     */
-    public static boolean isWellFormed(String pattern) {
-        try {
-            for (int i = 0; i < pattern.length(); i++) {
-                char c = pattern.charAt(i);
-                if (c == '\\' && ++i >= pattern.length()) {
-                    return false;
-                }
-                if (c == '[') {
-                    int end = classEnd(pattern, i);
-                    inClass(pattern, i + 1, end, 'a'); // throws on a reversed range
-                    i = end;
-                }
-            }
-            return true;
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
-    }
-
     static boolean matches(String pattern, String text) {
         try {
             return match(pattern, 0, text, 0);
         } catch (IllegalArgumentException badPattern) {
             return false;
         }
+    }
+
+    /**
+     * False where Go's {@code filepath.Match} reports {@code ErrBadPattern}: a trailing
+     * {@code \}, an unclosed or empty class, a class element that starts with an unescaped
+     * {@code -} or {@code ]}, a range whose ends are reversed. Used to refuse such patterns in
+     * configuration, where the kubelet would silently never match them, and a deny list that
+     * matched nothing would be worse than none.
+     */
+    public static boolean isWellFormed(String pattern) {
+        int i = 0;
+        while (i < pattern.length()) {
+            char c = pattern.charAt(i);
+            if (c == '\\') {
+                i += 2;
+            } else if (c == '[') {
+                i = afterClass(pattern, i + 1);
+                if (i < 0) {
+                    return false;
+                }
+            } else {
+                i++;
+            }
+        }
+        return i == pattern.length();
+    }
+
+    /** Index after the class whose body starts at {@code i}, or -1 when Go would refuse it. */
+    private static int afterClass(String p, int i) {
+        int at = i < p.length() && p.charAt(i) == '^' ? i + 1 : i;
+        int elements = 0;
+        while (at < p.length()) {
+            if (p.charAt(at) == ']' && elements > 0) {
+                return at + 1;
+            }
+            int lo = classChar(p, at);
+            if (lo < 0) {
+                return -1;
+            }
+            at = next(p, at);
+            if (at < p.length() && p.charAt(at) == '-') {
+                int hi = classChar(p, at + 1);
+                if (hi < 0 || hi < lo) {
+                    return -1;
+                }
+                at = next(p, at + 1);
+            }
+            elements++;
+        }
+        return -1;
+    }
+
+    /** The class character at {@code i} (after an escape), or -1 where Go's {@code getEsc} fails. */
+    private static int classChar(String p, int i) {
+        if (i >= p.length() || p.charAt(i) == '-' || p.charAt(i) == ']') {
+            return -1;
+        }
+        if (p.charAt(i) == '\\') {
+            return i + 1 < p.length() ? p.charAt(i + 1) : -1;
+        }
+        return p.charAt(i);
+    }
+
+    private static int next(String p, int i) {
+        return p.charAt(i) == '\\' ? i + 2 : i + 1;
     }
 
     private static boolean match(String p, int pi, String t, int ti) {

@@ -2,6 +2,7 @@ package io.github.imagepullwebhook.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
@@ -13,6 +14,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
@@ -26,11 +29,14 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.github.imagepullwebhook.config.Profile;
+import io.github.imagepullwebhook.config.RegistryConfig;
+import io.github.imagepullwebhook.credentials.CredentialProviderConfig;
 import io.github.imagepullwebhook.config.ServerConfig;
 import io.github.imagepullwebhook.config.TlsConfig;
 import io.github.imagepullwebhook.config.WebhookConfig;
 import io.github.imagepullwebhook.image.ImagePattern;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +51,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChartTest {
 
     static final Path MULTI = Path.of("src/test/resources/chart/multi-profile.yaml");
+    static final Path CREDENTIAL_PROVIDERS = Path.of("src/test/resources/chart/credential-providers.yaml");
     static final Map<String, Object> PROVIDED = Map.of("certificates.mode", "provided",
             "certificates.provided.secretName", "my-tls", "certificates.provided.caBundle", "Q0E=");
     static final Path NETWORK_POLICY = Path.of("src/test/resources/chart/network-policy.yaml");
@@ -427,6 +434,88 @@ class ChartTest {
     static int containerPort(RenderedChart chart, String name) {
         return container(chart).getPorts().stream().filter(p -> p.getName().equals(name)).findFirst().orElseThrow()
                 .getContainerPort();
+    }
+
+    @Test
+    void credentialProvidersGetTheirConfigurationPluginVolumeAndIdentity() throws Exception {
+        RenderedChart chart = RenderedChart.render(c -> c.withValuesFile(CREDENTIAL_PROVIDERS));
+        RegistryConfig registry = config(chart).registry();
+        String dir = "/etc/image-pull-webhook/credential-providers";
+        assertThat(registry.credentialProviderConfig()).isEqualTo(dir + "/config/config.yaml");
+        assertThat(registry.credentialProviderBinDir()).isEqualTo(dir + "/bin");
+        CredentialProviderConfig providers = CredentialProviderConfig.parse(
+                chart.one(ConfigMap.class).getData().get("credential-provider-config.yaml"), "chart");
+        assertThat(providers.providers()).singleElement().satisfies(ecr -> {
+            assertThat(ecr.name()).isEqualTo("ecr-credential-provider");
+            assertThat(ecr.defaultCacheDuration()).isEqualTo(Duration.ofHours(12));
+            assertThat(ecr.env()).containsEntry("AWS_STS_REGIONAL_ENDPOINTS", "regional");
+        });
+        PodSpec pod = pod(chart);
+        assertThat(pod.getShareProcessNamespace()).as("orphans of killed plugins are reaped").isTrue();
+        Volume config = volume(pod, "credential-provider-config");
+        assertThat(config.getConfigMap().getName()).isEqualTo(chart.one(ConfigMap.class).getMetadata().getName());
+        assertThat(config.getConfigMap().getItems()).singleElement().satisfies(item -> {
+            assertThat(item.getKey()).isEqualTo("credential-provider-config.yaml");
+            assertThat(item.getPath()).isEqualTo("config.yaml");
+        });
+        assertThat(volume(pod, "credential-provider-bin").getImage().getReference())
+                .isEqualTo("registry.example.com/tools/credential-providers:1.0");
+        assertThat(container(chart).getVolumeMounts()).filteredOn(m -> m.getName().startsWith("credential-provider"))
+                .extracting(VolumeMount::getMountPath, VolumeMount::getReadOnly)
+                .containsExactlyInAnyOrder(tuple(dir + "/config", true),
+                        tuple(dir + "/bin", true));
+        assertThat(chart.one(ServiceAccount.class).getMetadata().getAnnotations())
+                .containsEntry("eks.amazonaws.com/role-arn", "arn:aws:iam::123456789012:role/image-pull-webhook");
+    }
+
+    @Test
+    void credentialProvidersFromAnExistingConfigMap() {
+        RenderedChart chart = RenderedChart.render(c -> c.set("profiles.default.pinDigests", true)
+                .set("credentialProviders.existingConfigMap.name", "node-credential-providers")
+                .set("credentialProviders.existingConfigMap.key", "config.json")
+                .set("credentialProviders.binVolume.hostPath.path", "/usr/libexec/kubernetes/kubelet-plugins/credential-provider/exec"));
+        Volume config = volume(pod(chart), "credential-provider-config");
+        assertThat(config.getConfigMap().getName()).isEqualTo("node-credential-providers");
+        assertThat(config.getConfigMap().getItems()).singleElement().satisfies(item -> {
+            assertThat(item.getKey()).isEqualTo("config.json");
+            assertThat(item.getPath()).isEqualTo("config.yaml");
+        });
+        assertThat(chart.one(ConfigMap.class).getData()).containsOnlyKeys("config.yaml");
+        assertThat(config(chart).registry().hasCredentialProviders()).isTrue();
+    }
+
+    @Test
+    void withoutCredentialProvidersNothingOfThemIsRendered() {
+        RenderedChart chart = RenderedChart.render(c -> c.withValuesFile(MULTI));
+        assertThat(pod(chart).getShareProcessNamespace()).isNull();
+        assertThat(pod(chart).getVolumes()).noneMatch(v -> v.getName().startsWith("credential-provider"));
+        assertThat(config(chart).registry().hasCredentialProviders()).isFalse();
+        assertThat(chart.one(ConfigMap.class).getData()).containsOnlyKeys("config.yaml");
+    }
+
+    @Test
+    void halfOrUnusedCredentialProviderSetupsAreRefused() {
+        assertThatThrownBy(() -> RenderedChart.render(c -> c.set("profiles.default.pinDigests", true)
+                .set("credentialProviders.existingConfigMap.name", "node-credential-providers")))
+                .hasMessageContaining("credentialProviders.binVolume is required");
+        assertThatThrownBy(() -> RenderedChart.render(c -> c.withValuesFile(CREDENTIAL_PROVIDERS)
+                .set("credentialProviders.existingConfigMap.name", "mine")))
+                .hasMessageContaining("set config or existingConfigMap.name, not both");
+        assertThatThrownBy(() -> RenderedChart.render(c -> c.withValuesFile(CREDENTIAL_PROVIDERS)
+                .set("profiles.default.pinDigests", false)))
+                .hasMessageContaining("no profile has pinDigests: true");
+        assertThatThrownBy(() -> RenderedChart.render(c -> c.withValuesFile(CREDENTIAL_PROVIDERS)
+                .set("credentialProviders.binDir", "/plugins")))
+                .hasMessageContaining("binDir");
+        assertThatThrownBy(() -> RenderedChart.render(c -> c.withValuesFile(CREDENTIAL_PROVIDERS)
+                .set("credentialProviders.config.providers[0].name", "bin/ecr")))
+                .hasMessageContaining("/credentialProviders/config/providers/0/name");
+        assertThatThrownBy(() -> RenderedChart.render(Map.of("registry.credentialProviderBinDir", "/plugins")))
+                .as("the chart sets the paths itself").hasMessageContaining("credentialProviderBinDir");
+    }
+
+    static Volume volume(PodSpec pod, String name) {
+        return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
     }
 
     static List<String> secretVolumes(RenderedChart chart) {

@@ -2,6 +2,7 @@ package io.github.imagepullwebhook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.imagepullwebhook.testing.FakePlugin;
 import io.github.imagepullwebhook.tls.CertificateAuthority;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -76,5 +77,34 @@ class ServeCommandTest {
                 .isEqualTo("image-pull-webhook serve: invalid configuration: registry.timeout must look like 500ms, 2s, "
                         + "1m or 1h, was \"forever\"")
                 .doesNotContain("Exception");
+    }
+
+    @Test
+    void aCredentialProviderConfigWithoutItsPluginDirectoryIsRefused() throws Exception {
+        Path config = Files.writeString(dir.resolve("half.yaml"), "registry: {credentialProviderConfig: /etc/cp.yaml}\n");
+        assertThat(cli.run("serve", "--check", "--port=0", "--metrics-port=-1", "-c", config.toString())).isEqualTo(2);
+        assertThat(cli.err.toString().strip()).isEqualTo("image-pull-webhook serve: invalid configuration: "
+                + "registry.credentialProviderConfig and registry.credentialProviderBinDir are set together "
+                + "(the kubelet's --image-credential-provider-config and -bin-dir)");
+    }
+
+    @Test
+    void aBrokenCredentialProviderSetupStopsTheStartInOneLine() throws Exception {
+        Path bin = Files.createDirectory(dir.resolve("bin"));
+        Path providers = Files.writeString(dir.resolve("cp.yaml"), FakePlugin.config("ecr", "[\"*.example.com\"]", "12h"));
+        Path config = Files.writeString(dir.resolve("pin.yaml"), "profiles: {default: {pinDigests: true}}\n"
+                + "registry: {credentialProviderConfig: " + providers + ", credentialProviderBinDir: " + bin + "}\n");
+        int status = cli.run("serve", "--check", "--port=0", "--metrics-port=-1", "--cert-dir=" + dir, "-c", config.toString());
+        assertThat(status).isEqualTo(1);
+        assertThat(cli.err.toString().strip()).isEqualTo("image-pull-webhook: cannot start: registry.credentialProviderConfig: "
+                + "plugin " + bin.resolve("ecr") + " of provider \"ecr\" is not an executable file");
+
+        Files.writeString(providers, FakePlugin.config("bin/ecr", "[\"https://*.example.com\"]", "12h"));
+        CliRun again = new CliRun();
+        assertThat(again.run("serve", "--check", "--port=0", "--metrics-port=-1", "--cert-dir=" + dir, "-c", config.toString()))
+                .isEqualTo(1);
+        assertThat(again.err.toString().strip()).isEqualTo("image-pull-webhook: cannot start: registry.credentialProviderConfig: "
+                + providers + ": providers[0].name \"bin/ecr\" must not contain a path separator; "
+                + "providers[0].matchImages[0] \"https://*.example.com\" must not have a scheme (the kubelet adds https:// itself)");
     }
 }

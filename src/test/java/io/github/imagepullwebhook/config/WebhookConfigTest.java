@@ -133,4 +133,18 @@ class WebhookConfigTest {
         assertThatThrownBy(() -> WebhookConfig.parse("registry: {timeout: \"" + written + "\"}"))
                 .hasMessageContaining("registry.timeout must look like 500ms, 2s, 1m or 1h");
     }
+
+    @Test
+    void credentialProvidersAreConfiguredByBothPathsOrNeither() {
+        RegistryConfig both = WebhookConfig.parse("registry: {credentialProviderConfig: /etc/cp.yaml, "
+                + "credentialProviderBinDir: /plugins}").registry();
+        assertThat(both.hasCredentialProviders()).isTrue();
+        assertThat(both.credentialProviderConfig()).isEqualTo("/etc/cp.yaml");
+        assertThat(both.credentialProviderBinDir()).isEqualTo("/plugins");
+        assertThat(WebhookConfig.parse("registry: {credentialProviderConfig: \"\", credentialProviderBinDir: \" \"}")
+                .registry().hasCredentialProviders()).as("empty chart values mean unset").isFalse();
+        assertThat(WebhookConfig.DEFAULT.registry().hasCredentialProviders()).isFalse();
+        assertThatThrownBy(() -> WebhookConfig.parse("registry: {credentialProviderBinDir: /plugins}"))
+                .hasMessageContaining("registry.credentialProviderConfig and registry.credentialProviderBinDir are set together");
+    }
 }
