@@ -207,7 +207,7 @@ apiserver_start() {
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction \
     --allow-privileged=true --feature-gates EphemeralContainers=true \
-    --event-ttl 1h --v 1
+    --event-ttl 1h --v 0
   wait_for 60 kc get --raw /readyz || { tail -20 "$RUN/logs/kube-apiserver.log" >&2; die "apiserver not ready"; }
 }
 
@@ -500,7 +500,7 @@ iptables_clean() {
   for t in filter nat mangle raw; do
     iptables -t "$t" -S >/dev/null 2>&1 || continue
     iptables -t "$t" -S | grep -E '^-A [A-Z]+ .*-j KUBE-' | grep -v '^-A KUBE-' | sed 's/^-A /-D /' |
-      while read -r rule; do eval "iptables -t $t $rule" 2>/dev/null || true; done
+      while read -r rule; do eval "iptables -t $t $rule" 2>/dev/null || true; done || true
     for chain in $(iptables -t "$t" -S | awk '/^-N KUBE-/{print $2}'); do iptables -t "$t" -F "$chain"; done
     for chain in $(iptables -t "$t" -S | awk '/^-N KUBE-/{print $2}'); do iptables -t "$t" -X "$chain" 2>/dev/null || true; done
   done
