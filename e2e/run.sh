@@ -14,6 +14,9 @@ began=$SECONDS
 
 bash e2e/build-kubernetes.sh
 built=$SECONDS
+# One cluster per machine: wait (up to 40 min) for another suite or benchmark run to finish.
+exec 9>/run/image-pull-webhook-e2e.lock
+flock -w 2400 9 || { echo "another e2e run holds /run/image-pull-webhook-e2e.lock" >&2; exit 1; }
 
 trap 'bash e2e/cluster.sh down' EXIT
 timeout 300 bash e2e/cluster.sh up
