@@ -260,7 +260,7 @@ class WebhookE2E {
         try {
             load.scheduleAtFixedRate(create, 0, 100, TimeUnit.MILLISECONDS);
             load.scheduleAtFixedRate(create, 50, 100, TimeUnit.MILLISECONDS);
-            Eventually.until(Duration.ofSeconds(30), "load running", () -> admitted.get() >= 20);
+            Eventually.until(Duration.ofSeconds(30), "load running", () -> sequence.get() >= 20);
             Set<String> before = Installed.webhookPods(cluster).stream().map(p -> p.getMetadata().getName())
                     .collect(Collectors.toSet());
             cluster.kubectl("-n", Installed.NAMESPACE, "rollout", "restart", "deployment/" + Installed.NAME);
@@ -268,8 +268,8 @@ class WebhookE2E {
                 List<Pod> pods = Installed.readyNow(cluster, 2);
                 return pods != null && pods.stream().noneMatch(p -> before.contains(p.getMetadata().getName()));
             });
-            int after = admitted.get();
-            Eventually.until(Duration.ofSeconds(30), "load after the restart", () -> admitted.get() >= after + 20);
+            int after = sequence.get();
+            Eventually.until(Duration.ofSeconds(30), "load after the restart", () -> sequence.get() >= after + 20);
         } finally {
             // Let the creations in flight finish: interrupting them would count as failures.
             load.shutdown();
