@@ -164,6 +164,23 @@ public final class AdmissionThroughputBench {
         long apiserver = Long.parseLong(Files.readString(Path.of(cluster.env.get("E2E_RUN"), "pids", "kube-apiserver")).strip());
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         variants.forEach(v -> results.put(v, new ArrayList<>()));
+        // Steady state: every webhook JVM (ours and the canned one) first answers WARM reviews directly.
+        int warmReviews = Integer.getInteger("warmReviews", 20000);
+        byte[] sampleReview = reviewOf(defaulted);
+        byte[] sampleValidate = reviewOf(mutated);
+        long warmStart = System.nanoTime();
+        for (Pod replica : Installed.webhookPods(cluster)) {
+            post(replica, ca, "/mutate/bench", sampleReview, warmReviews);
+            post(replica, ca, "/validate/bench", sampleValidate, warmReviews);
+        }
+        String cannedPem = new String(Base64.getDecoder().decode(cannedCa), StandardCharsets.UTF_8);
+        for (Pod replica : k.pods().inNamespace(BENCH_NS).withLabel("app", "ipw-canned").list().getItems()) {
+            for (String path : List.of("/allow", "/patch", "/patch-warn", "/full")) {
+                post(replica, cannedPem, path, sampleReview, warmReviews / 2);
+            }
+        }
+        System.out.printf("warm-up: %d reviews per path and replica, direct, in %.0f s%n", warmReviews,
+                (System.nanoTime() - warmStart) / 1e9);
         warm(k, namespaces, threads);
         long idleStart = System.nanoTime();
         long idleTicks = cpuTicks(apiserver);
@@ -265,6 +282,38 @@ public final class AdmissionThroughputBench {
 
     /** A review as the apiserver sends it for creating {@code pod}, posted to one replica directly. */
     static JsonNode review(Pod replica, String caPem, String path, Pod pod) throws Exception {
+        return JSON.readTree(post(replica, caPem, path, reviewOf(pod), 1));
+    }
+
+    /**
+     * Posts the same review {@code times} times over one kept-alive connection to a replica and
+     * returns the last answer: the JIT of a webhook JVM needs thousands of reviews before it runs
+     * at its steady speed, more than a few seconds of pod creations bring.
+     */
+    static String post(Pod replica, String caPem, String path, byte[] review, int times) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.UTF_8))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        // The replica's address, not the Service's name, so no hostname check: the CA is checked.
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket()) {
+            socket.connect(new java.net.InetSocketAddress(replica.getStatus().getPodIP(), 8443), 5000);
+            socket.setSoTimeout(10_000);
+            String response = null;
+            var in = new java.io.BufferedInputStream(socket.getInputStream());
+            for (int i = 0; i < times; i++) {
+                io.github.imagepullwebhook.testing.RawHttp.post(socket.getOutputStream(), path, review);
+                response = io.github.imagepullwebhook.testing.RawHttp.readResponse(in);
+            }
+            return response.substring(response.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    static byte[] reviewOf(Pod pod) throws Exception {
         ObjectNode request = JSON.createObjectNode();
         request.put("uid", UUID.randomUUID().toString());
         request.set("kind", JSON.readTree("{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"}"));
@@ -278,22 +327,7 @@ public final class AdmissionThroughputBench {
         request.put("dryRun", false);
         ObjectNode review = JSON.createObjectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
         review.set("request", request);
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.UTF_8))));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
-        // The replica's address, not the Service's name, so no hostname check: the CA is checked.
-        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket()) {
-            socket.connect(new java.net.InetSocketAddress(replica.getStatus().getPodIP(), 8443), 5000);
-            socket.setSoTimeout(10_000);
-            io.github.imagepullwebhook.testing.RawHttp.post(socket.getOutputStream(), path, JSON.writeValueAsBytes(review));
-            String response = io.github.imagepullwebhook.testing.RawHttp.readResponse(socket.getInputStream());
-            return JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
-        }
+        return JSON.writeValueAsBytes(review);
     }
 
     /** The canned webhook as 2 replicas behind a Service, like ours; returns its CA bundle (base64). */
