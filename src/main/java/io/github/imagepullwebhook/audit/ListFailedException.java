@@ -1,0 +1,21 @@
+package io.github.imagepullwebhook.audit;
+
+/**
+ * One list the API server refused (403, a kind it does not serve, a server error). The audit
+ * goes on without those objects and ends incomplete, so a gate that reads its exit code never
+ * passes on what it could not see.
+ */
+public final class ListFailedException extends Exception {
+
+    private final int code;
+
+    /** @param code the HTTP status the API server answered */
+    public ListFailedException(String message, int code) {
+        super(message);
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}
