@@ -34,10 +34,11 @@ import java.util.Set;
  *   <li>CREATE, as the object is now (what a Pod's replacement or a workload applied again
  *       gets): the mutate step, then the validate step on the object with mutate's patch
  *       applied, in the order the apiserver calls mutating and validating webhooks;</li>
- *   <li>for a Pod that no built-in controller replaces (a bare Pod, or one whose controller may
- *       update images in place), an UPDATE that changes its containers' images: the pull policy
- *       of an existing pod's container cannot change, so a profile that forces {@code Always}
- *       refuses that update for every container that does not pull {@code Always} now.</li>
+ *   <li>for an unfinished Pod that no built-in controller replaces (a bare Pod, or one whose
+ *       controller may update images in place), an UPDATE that changes its containers' images:
+ *       the pull policy of an existing pod's container cannot change, so a profile that forces
+ *       {@code Always} refuses that update for every container that does not pull
+ *       {@code Always} now.</li>
  * </ol>
  *
  * Registries are never asked: images pinning would rewrite are named from the pure rules.
@@ -101,7 +102,8 @@ public final class ObjectAudit {
     }
 
     private Optional<Denial> inPlaceImageUpdate(Listed listed) {
-        if (!PodSpecs.isPod(listed.kind().groupKind()) || replacedByController(listed.object())) {
+        if (!PodSpecs.isPod(listed.kind().groupKind()) || replacedByController(listed.object())
+                || finished(listed.object())) {
             return Optional.empty();
         }
         ObjectNode changed = withChangedImages(listed.kind().groupKind(), listed.object());
@@ -160,6 +162,15 @@ public final class ObjectAudit {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A pod that succeeded or failed never starts its containers again: nobody updates its
+     * images, and a cluster full of finished one-off pods must not read as "would deny".
+     */
+    private static boolean finished(JsonNode pod) {
+        String phase = pod.path("status").path("phase").asText("");
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
     private static boolean replacedByController(JsonNode pod) {

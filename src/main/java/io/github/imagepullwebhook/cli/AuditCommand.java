@@ -34,10 +34,12 @@ import picocli.CommandLine.Spec;
             "List the Pods and workloads that exist now which PROFILE would change or deny, and why.",
             "",
             "See what labelling a namespace into a profile does before you label it.",
+            "",
             "Each object goes through the server's own review code as the apiserver would send it: created again as "
-                    + "it is (mutate, then validate the mutated object), and, for a Pod that no built-in controller "
-                    + "replaces, with its containers' images changed in place (refused by an alwaysPull profile for "
-                    + "every container not pulling Always: an existing pod's pull policy cannot change).",
+                    + "it is (mutate, then validate the mutated object); and, for a Pod that has not finished and that "
+                    + "no built-in controller replaces, with its containers' images changed in place (refused by an "
+                    + "alwaysPull profile for every container not pulling Always: an existing pod's pull policy cannot "
+                    + "change).",
             "",
             "Read only: lists, page by page (--chunk-size), never a watch. Needs list on pods, podtemplates, "
                     + "replicationcontrollers, deployments, statefulsets, daemonsets, replicasets (apps), jobs and "

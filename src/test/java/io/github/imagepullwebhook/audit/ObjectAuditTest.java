@@ -80,6 +80,14 @@ class ObjectAuditTest {
         assertThat(finding.owner() == null ? null : finding.owner().toString()).isEqualTo(kind == null ? null : kind + "/o");
     }
 
+    @ParameterizedTest
+    @CsvSource({"Running, true", "Pending, true", "Succeeded, false", "Failed, false"})
+    void finishedPodsAreNotAskedAboutInPlaceImageUpdates(String phase, boolean denied) throws Exception {
+        Listed pod = listed("Pod", pod(null, IF_NOT_PRESENT));
+        pod.object().putObject("status").put("phase", phase);
+        assertThat(audit(ENFORCE, pod).denials()).hasSize(denied ? 1 : 0);
+    }
+
     @Test
     void theInPlaceUpdateChangesContainersAndInitContainersOnly() throws Exception {
         Finding finding = audit(ENFORCE, listed("Pod", pod(null, "{\"initContainers\":[{\"name\":\"init\",\"image\":"
