@@ -2,6 +2,7 @@ package io.github.imagepullwebhook.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.imagepullwebhook.admission.Review;
 import io.github.imagepullwebhook.policy.ImagePolicy;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class AuditReport {
             parts.add("owned by " + finding.owner());
         }
         for (Finding.Denial denial : finding.denials()) {
-            parts.add(("UPDATE".equals(denial.operation()) ? "an in-place image update would be denied: " : "")
+            parts.add((Review.UPDATE.equals(denial.operation()) ? "an in-place image update would be denied: " : "")
                     + denial.message());
         }
         if (!finding.changeSummary().isEmpty()) {

@@ -126,7 +126,7 @@ public final class ClusterReader {
             }
         }
         throw new ListFailedException("cannot list " + kind.resource() + " " + where(namespace)
-                + ": the API server serves none of " + String.join(", ", apiVersions(kind)) + " (HTTP 404)", 404);
+                + ": the API server serves none of " + String.join(", ", apiVersions(kind)) + " (HTTP 404)");
     }
 
     private GenericKubernetesResourceList listPage(AuditedKind kind, String version, String namespace, String continueToken)
@@ -180,7 +180,7 @@ public final class ClusterReader {
             throws CannotAuditException {
         cannotGoOn(e);
         return new ListFailedException("cannot list " + kind.resource() + " " + where(namespace) + ": HTTP " + e.getCode()
-                + serverMessage(e), e.getCode());
+                + serverMessage(e));
     }
 
     private static CannotAuditException namespacesRefused(String selector, KubernetesClientException e)

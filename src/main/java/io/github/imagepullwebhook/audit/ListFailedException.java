@@ -7,15 +7,7 @@ package io.github.imagepullwebhook.audit;
  */
 public final class ListFailedException extends Exception {
 
-    private final int code;
-
-    /** @param code the HTTP status the API server answered */
-    public ListFailedException(String message, int code) {
+    public ListFailedException(String message) {
         super(message);
-        this.code = code;
-    }
-
-    public int code() {
-        return code;
     }
 }

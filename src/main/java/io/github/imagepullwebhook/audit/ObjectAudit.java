@@ -7,6 +7,7 @@ import io.github.imagepullwebhook.admission.AdmissionService;
 import io.github.imagepullwebhook.admission.AdmissionService.Answer;
 import io.github.imagepullwebhook.admission.AdmissionService.Mode;
 import io.github.imagepullwebhook.admission.Reason;
+import io.github.imagepullwebhook.admission.Review;
 import io.github.imagepullwebhook.audit.ClusterReader.Listed;
 import io.github.imagepullwebhook.audit.Finding.Denial;
 import io.github.imagepullwebhook.audit.Finding.FieldChange;
@@ -83,7 +84,7 @@ public final class ObjectAudit {
         if (mutate.allowed()) {
             validateMutated(listed, mutate.patch()).ifPresent(denials::add);
         } else {
-            denials.add(new Denial("CREATE", mutate.denial()));
+            denials.add(new Denial(Review.CREATE, mutate.denial()));
         }
         inPlaceImageUpdate(listed).ifPresent(denials::add);
         List<FieldChange> changes = changes(listed.object(), mutate.patch());
@@ -98,7 +99,7 @@ public final class ObjectAudit {
         ObjectNode mutated = listed.object().deepCopy();
         patch.applyTo(mutated);
         Reply validate = Reply.of(review(listed, reviews.create(listed, mutated), Mode.VALIDATE), mapper);
-        return validate.allowed() ? Optional.empty() : Optional.of(new Denial("CREATE", validate.denial()));
+        return validate.allowed() ? Optional.empty() : Optional.of(new Denial(Review.CREATE, validate.denial()));
     }
 
     private Optional<Denial> inPlaceImageUpdate(Listed listed) {
@@ -108,7 +109,7 @@ public final class ObjectAudit {
         }
         ObjectNode changed = withChangedImages(listed.kind().groupKind(), listed.object());
         Reply update = Reply.of(review(listed, reviews.update(listed, changed, listed.object()), Mode.MUTATE), mapper);
-        return update.allowed() ? Optional.empty() : Optional.of(new Denial("UPDATE", update.denial()));
+        return update.allowed() ? Optional.empty() : Optional.of(new Denial(Review.UPDATE, update.denial()));
     }
 
     /** The pod with every container's and init container's image changed: the fields a pod may change in place. */

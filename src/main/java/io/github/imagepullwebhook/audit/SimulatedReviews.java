@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.imagepullwebhook.admission.Review;
 import io.github.imagepullwebhook.admission.ReviewDecoder;
 import io.github.imagepullwebhook.audit.ClusterReader.Listed;
 
@@ -23,12 +24,12 @@ final class SimulatedReviews {
 
     /** The object created as it is now. */
     byte[] create(Listed listed, JsonNode object) {
-        return encode(request(listed, "CREATE", object));
+        return encode(request(listed, Review.CREATE, object));
     }
 
     /** The object updated from {@code oldObject}. */
     byte[] update(Listed listed, JsonNode object, JsonNode oldObject) {
-        ObjectNode request = request(listed, "UPDATE", object);
+        ObjectNode request = request(listed, Review.UPDATE, object);
         request.set("oldObject", oldObject);
         return encode(request);
     }

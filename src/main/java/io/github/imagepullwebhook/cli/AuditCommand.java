@@ -132,9 +132,7 @@ final class AuditCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ConsoleLogging.toStandardError();
         WebhookConfig webhook = Main.loadConfig(config);
-        Profile profile = webhook.profile(profileName).orElseThrow(() -> new IllegalArgumentException(
-                "unknown profile \"" + profileName + "\"; configured: " + String.join(", ",
-                        new TreeSet<>(webhook.profiles().keySet()))));
+        Profile profile = profile(webhook);
         if (chunkSize < 1 || requestTimeoutSeconds < 1) {
             throw new IllegalArgumentException("--chunk-size and --request-timeout must be at least 1");
         }
@@ -149,12 +147,25 @@ final class AuditCommand implements Callable<Integer> {
                     reader, api);
             report(result, mapper);
             progress.summary(result, profileName);
-            return result.anyDenied() ? DENIED : result.complete() ? 0 : INCOMPLETE;
+            return exitCode(result);
         } catch (CannotAuditException e) {
             err.println("image-pull-webhook audit: " + e.getMessage());
             err.flush();
             return CANNOT_AUDIT;
         }
+    }
+
+    private Profile profile(WebhookConfig webhook) {
+        return webhook.profile(profileName).orElseThrow(() -> new IllegalArgumentException("unknown profile \""
+                + profileName + "\"; configured: " + String.join(", ", new TreeSet<>(webhook.profiles().keySet()))));
+    }
+
+    /** A denial outranks an incomplete audit: either way the gate fails, and the denial is certain. */
+    private static int exitCode(Audit.Result result) {
+        if (result.anyDenied()) {
+            return DENIED;
+        }
+        return result.complete() ? 0 : INCOMPLETE;
     }
 
     private Audit.Result run(Audit audit, ClusterReader reader, Config api) throws CannotAuditException {
