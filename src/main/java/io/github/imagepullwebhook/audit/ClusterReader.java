@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Listable;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.io.IOException;
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,6 +55,8 @@ public final class ClusterReader {
     private static final int MAX_SERVER_MESSAGE = 300;
 
     private final KubernetesClient client;
+    /** Where the API server is, for messages: scheme, host and port (never user info). */
+    private final String server;
     private final long chunkSize;
     private final ObjectMapper mapper;
     /** The version that answered, per kind: CronJob falls back to v1beta1 once, not per namespace. */
@@ -61,6 +65,8 @@ public final class ClusterReader {
     /** @param chunkSize objects per page ({@code limit}) */
     public ClusterReader(KubernetesClient client, long chunkSize, ObjectMapper mapper) {
         this.client = client;
+        URL master = client.getMasterUrl();
+        this.server = master.getProtocol() + "://" + master.getHost() + (master.getPort() < 0 ? "" : ":" + master.getPort());
         this.chunkSize = chunkSize;
         this.mapper = mapper;
     }
@@ -176,14 +182,14 @@ public final class ClusterReader {
      * What a refused list means. Without an HTTP answer, or with the credentials refused, every
      * further request fails alike: the audit stops. Anything else is this list's problem.
      */
-    private static ListFailedException refused(AuditedKind kind, String namespace, KubernetesClientException e)
+    private ListFailedException refused(AuditedKind kind, String namespace, KubernetesClientException e)
             throws CannotAuditException {
         cannotGoOn(e);
         return new ListFailedException("cannot list " + kind.resource() + " " + where(namespace) + ": HTTP " + e.getCode()
                 + serverMessage(e));
     }
 
-    private static CannotAuditException namespacesRefused(String selector, KubernetesClientException e)
+    private CannotAuditException namespacesRefused(String selector, KubernetesClientException e)
             throws CannotAuditException {
         cannotGoOn(e);
         if (e.getCode() == 400) {
@@ -193,12 +199,13 @@ public final class ClusterReader {
                 + e.getCode() + serverMessage(e));
     }
 
-    private static void cannotGoOn(KubernetesClientException e) throws CannotAuditException {
+    private void cannotGoOn(KubernetesClientException e) throws CannotAuditException {
         if (e.getCode() <= 0) {
-            throw new CannotAuditException("the API server did not answer: " + rootCause(e));
+            throw new CannotAuditException("the API server at " + server + " did not answer: " + cause(e));
         }
         if (e.getCode() == 401) {
-            throw new CannotAuditException("the API server refused the kubeconfig's credentials (HTTP 401)");
+            throw new CannotAuditException("the API server at " + server + " refused the kubeconfig's credentials "
+                    + "(HTTP 401)");
         }
     }
 
@@ -219,12 +226,18 @@ public final class ClusterReader {
         return ": " + (line.length() <= MAX_SERVER_MESSAGE ? line : line.substring(0, MAX_SERVER_MESSAGE) + "...");
     }
 
-    /** The innermost cause by type and message: connection refused, a timeout, an untrusted certificate. */
-    private static String rootCause(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
+    /**
+     * Why, by the most specific I/O failure in the chain (ConnectException, HttpTimeoutException,
+     * SSLHandshakeException, UnknownHostException) rather than the client's wrappers around it.
+     */
+    private static String cause(Throwable failure) {
+        Throwable named = failure;
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            named = cause;
+            if (cause instanceof IOException && cause.getClass() != IOException.class) {
+                break;
+            }
         }
-        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")");
+        return named.getClass().getSimpleName() + (named.getMessage() == null ? "" : " (" + named.getMessage() + ")");
     }
 }

@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:nothing would be denied (changes may be listed)",
-            "1:the API server did not answer or refused the credentials",
+            "1:nothing could be audited: the API server did not answer, refused the credentials, or refused the "
+                    + "namespace list -l needs",
             "2:invalid arguments, configuration or kubeconfig",
             "3:something would be denied",
             "4:nothing seen would be denied, but a list failed (e.g. HTTP 403): the audit is incomplete"},

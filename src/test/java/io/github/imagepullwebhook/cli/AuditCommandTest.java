@@ -327,7 +327,26 @@ class AuditCommandTest {
         assertThat(audit("-p", "tenants")).isEqualTo(AuditCommand.CANNOT_AUDIT);
         assertThat(cli.out.toString()).isEmpty();
         assertThat(cli.err.toString().lines().toList()).hasSize(1).first().asString()
-                .startsWith("image-pull-webhook audit: the API server did not answer: ");
+                .isEqualTo("image-pull-webhook audit: the API server at https://127.0.0.1:" + closed + " did not answer: "
+                        + "ConnectException");
+    }
+
+    @Test
+    void refusedCredentialsOrARefusedNamespaceListEndTheAuditWithOneLine() {
+        api.refuse("Deployment", "v1", NS, 401, "Unauthorized").emptyRest(NS);
+        assertThat(audit("-p", "tenants")).isEqualTo(AuditCommand.CANNOT_AUDIT);
+        assertThat(cli.out.toString()).isEmpty();
+        assertThat(cli.err.toString().trim()).isEqualTo("image-pull-webhook audit: the API server at "
+                + client.getConfiguration().getMasterUrl().replaceAll("/$", "") + " refused the kubeconfig's "
+                + "credentials (HTTP 401)");
+
+        server.expect().get().withPath("/api/v1/namespaces?labelSelector=team&limit=2").andReturn(403, "{\"kind\":"
+                + "\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"namespaces is forbidden\","
+                + "\"code\":403}").always();
+        cli.err.getBuffer().setLength(0);
+        assertThat(audit("-p", "tenants", "-l", "team")).isEqualTo(AuditCommand.CANNOT_AUDIT);
+        assertThat(cli.err.toString().trim()).isEqualTo("image-pull-webhook audit: cannot list the namespaces the "
+                + "selector \"team\" matches: HTTP 403: namespaces is forbidden");
     }
 
     @Test
