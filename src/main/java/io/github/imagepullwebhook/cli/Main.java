@@ -33,7 +33,8 @@ import picocli.CommandLine.Command;
 /** The {@code image-pull-webhook} command. */
 @Command(name = "image-pull-webhook", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kubernetes mutating admission webhook that decides how container images are pulled.",
-        subcommands = {ServeCommand.class, MutateCommand.class, ResolveCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, MutateCommand.class, ResolveCommand.class, AuditCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Where the webhook runs, from the Downward API; its own namespace is never mutated. */
@@ -94,12 +95,16 @@ public final class Main {
 
     /** The admission service both commands use, so the server and {@code mutate} decide alike. */
     static AdmissionService admissionService(WebhookConfig config, Pinning pinning) {
+        return new AdmissionService(new ObjectMapper(), skipRules(config, System.getenv(POD_NAMESPACE)), pinning);
+    }
+
+    /** The server's skip predicate: {@code ignoreNamespaces} and the webhook's own namespace, when known. */
+    static SkipRules skipRules(WebhookConfig config, String ownNamespace) {
         Set<String> ignored = new HashSet<>(config.ignoreNamespaces());
-        String own = System.getenv(POD_NAMESPACE);
-        if (own != null && !own.isBlank()) {
-            ignored.add(own);
+        if (ownNamespace != null && !ownNamespace.isBlank()) {
+            ignored.add(ownNamespace);
         }
-        return new AdmissionService(new ObjectMapper(), new SkipRules(ignored), pinning);
+        return new SkipRules(ignored);
     }
 
     /** Registry client behind the digest cache, as {@code registry:} configures them. */
