@@ -152,7 +152,7 @@ public final class ObjectAudit {
         if (!DigestPinner.pinsObject(kind, listed.object(), rules)) {
             return List.of();
         }
-        return DigestPinner.candidates(kind, listed.object(), EnforcementScope.everySite()).stream()
+        return DigestPinner.candidates(kind, listed.object(), EnforcementScope.everySite(), rules).stream()
                 .map(candidate -> new Pin(candidate.site().imagePath(), candidate.reference().original())).toList();
     }
 

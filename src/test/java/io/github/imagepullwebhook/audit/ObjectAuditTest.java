@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ObjectAuditTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Rules ENFORCE = new Rules(true, true);
+    static final Rules ENFORCE = new Rules(true, true).withAlwaysPullWorkloads();
     static final Rules DEFAULTS = new Rules(true, false);
     static final Rules PIN = new Rules(true, false, true, false);
     final AdmissionService service = new AdmissionService(JSON, new SkipRules(Set.of("ignored")));

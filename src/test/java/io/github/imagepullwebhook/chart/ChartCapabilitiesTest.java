@@ -63,13 +63,14 @@ class ChartCapabilitiesTest {
                 + "[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}");
         docs.put("/apis", "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[" + String.join(",",
                 group("apps", "v1"), group("policy", policyVersions), group("rbac.authorization.k8s.io", "v1"),
-                group("admissionregistration.k8s.io", "v1")) + "]}");
+                group("admissionregistration.k8s.io", "v1"), group("networking.k8s.io", "v1")) + "]}");
         docs.put("/api/v1", resources("v1", "serviceaccounts ServiceAccount true", "configmaps ConfigMap true",
                 "services Service true", "secrets Secret true", "namespaces Namespace false"));
         docs.put("/apis/apps/v1", resources("apps/v1", "deployments Deployment true"));
         for (String version : policyVersions) {
             docs.put("/apis/policy/" + version, resources("policy/" + version, "poddisruptionbudgets PodDisruptionBudget true"));
         }
+        docs.put("/apis/networking.k8s.io/v1", resources("networking.k8s.io/v1", "networkpolicies NetworkPolicy true"));
         docs.put("/apis/rbac.authorization.k8s.io/v1", resources("rbac.authorization.k8s.io/v1", "roles Role true",
                 "rolebindings RoleBinding true", "clusterroles ClusterRole false", "clusterrolebindings ClusterRoleBinding false"));
         docs.put("/apis/admissionregistration.k8s.io/v1", resources("admissionregistration.k8s.io/v1",

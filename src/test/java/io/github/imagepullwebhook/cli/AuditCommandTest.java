@@ -51,7 +51,7 @@ class AuditCommandTest {
         config = Files.writeString(dir.resolve("config.yaml"), """
                 profiles:
                   default: {}
-                  tenants: {alwaysPull: true}
+                  tenants: {alwaysPull: true, alwaysPullScope: workloads}
                   pinned: {pinDigests: true}
                 ignoreNamespaces: [ignored]
                 registry:
