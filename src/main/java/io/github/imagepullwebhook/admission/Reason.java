@@ -1,5 +1,7 @@
 package io.github.imagepullwebhook.admission;
 
+import java.util.Locale;
+
 /** Why a review was answered the way it was. Used in tests, metrics, logs and audit annotations. */
 public enum Reason {
     /** The object was changed; the response carries a patch. */
@@ -34,7 +36,7 @@ public enum Reason {
     /** A bug: answered with HTTP 500 so the webhook's failurePolicy decides. */
     INTERNAL_ERROR;
 
-    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+    private final String label = name().toLowerCase(Locale.ROOT);
 
     /** The name as a metrics label, e.g. {@code no_change}; made once rather than per review. */
     public String label() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.github.imagepullwebhook.policy.GroupKind;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -97,7 +98,7 @@ public final class ReviewDecoder {
     }
 
     private static String type(JsonNode node) {
-        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        return node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     private static String quote(String value) {

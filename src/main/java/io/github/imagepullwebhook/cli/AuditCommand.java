@@ -132,7 +132,7 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ConsoleLogging.toStandardError();
-        WebhookConfig webhook = Main.loadConfig(config);
+        WebhookConfig webhook = Wiring.load(config);
         Profile profile = profile(webhook);
         if (chunkSize < 1 || requestTimeoutSeconds < 1) {
             throw new IllegalArgumentException("--chunk-size and --request-timeout must be at least 1");
@@ -143,7 +143,7 @@ final class AuditCommand implements Callable<Integer> {
             ObjectMapper mapper = new ObjectMapper();
             ClusterReader reader = new ClusterReader(client, chunkSize, mapper);
             Progress progress = new Progress(err, PROGRESS_EVERY);
-            AdmissionService service = new AdmissionService(mapper, Main.skipRules(webhook, webhookNamespace));
+            AdmissionService service = new AdmissionService(mapper, new Wiring(webhook).skipRules(webhookNamespace));
             Audit.Result result = run(new Audit(reader, new ObjectAudit(service, profile.rules(), mapper), progress),
                     reader, api);
             report(result, mapper);

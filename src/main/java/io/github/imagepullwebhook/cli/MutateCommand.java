@@ -8,12 +8,15 @@ import io.github.imagepullwebhook.config.WebhookConfig;
 import io.github.imagepullwebhook.credentials.StaticKeychain;
 import io.github.imagepullwebhook.manifest.ManifestMutator;
 import io.github.imagepullwebhook.policy.ImagePolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,23 +46,24 @@ final class MutateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        WebhookConfig webhook = Main.loadConfig(config);
+        WebhookConfig webhook = Wiring.load(config);
         Profile profile = webhook.profile(profileName).orElse(null);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (profile == null) {
             err.println("image-pull-webhook: unknown profile \"" + profileName + "\"; configured: "
-                    + String.join(", ", new java.util.TreeSet<>(webhook.profiles().keySet())));
+                    + String.join(", ", new TreeSet<>(webhook.profiles().keySet())));
             return 2;
         }
         byte[] input = read();
         if (isAdmissionReview(input)) {
             // A Vert.x instance (for the registry client) only when some profile pins digests.
-            io.vertx.core.Vertx vertx = webhook.pinsDigests() ? io.vertx.core.Vertx.vertx() : null;
+            Vertx vertx = webhook.pinsDigests() ? Vertx.vertx() : null;
             try {
-                var keychain = new StaticKeychain(Main.nodeCredentials(webhook.registry()));
-                AdmissionService.Answer answer = Main.admissionService(webhook,
-                                vertx == null ? null : Main.pinning(vertx, webhook, keychain))
+                Wiring wiring = new Wiring(webhook);
+                StaticKeychain keychain = new StaticKeychain(wiring.nodeCredentials());
+                AdmissionService.Answer answer = wiring.admissionService(vertx == null ? null
+                                : wiring.pinning(vertx, keychain, new SimpleMeterRegistry()))
                         .review(input, profile.rules(), AdmissionService.Mode.MUTATE);
                 out.println(answer.body().toPrettyString());
                 out.flush();

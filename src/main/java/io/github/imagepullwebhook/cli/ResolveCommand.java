@@ -8,6 +8,7 @@ import io.github.imagepullwebhook.credentials.StaticKeychain;
 import io.github.imagepullwebhook.image.ImageReference;
 import io.github.imagepullwebhook.image.InvalidImageReferenceException;
 import io.github.imagepullwebhook.registry.RegistryException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,8 @@ final class ResolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WebhookConfig webhook = Main.loadConfig(config);
+        WebhookConfig webhook = Wiring.load(config);
+        Wiring wiring = new Wiring(webhook);
         ImageReference reference;
         try {
             reference = ImageReference.parse(image);
@@ -56,7 +58,7 @@ final class ResolveCommand implements Callable<Integer> {
         StaticKeychain keychain;
         try {
             keychain = new StaticKeychain(new NodeCredentials(StaticKeychain.load(credentials),
-                    Main.credentialProviders(webhook.registry())));
+                    wiring.credentialProviders()));
         } catch (InvalidDockerConfigException e) {
             return fail(2, e.getMessage());
         }
@@ -65,7 +67,7 @@ final class ResolveCommand implements Callable<Integer> {
             var keyring = keychain.keyringFor("", null, true).toCompletableFuture().join();
             long deadline = System.nanoTime() + webhook.registry().timeout().toNanos();
             String digest = keyring.lookup(reference, deadline)
-                    .thenCompose(found -> Main.resolver(vertx, webhook.registry()).resolve(reference, found))
+                    .thenCompose(found -> wiring.resolver(vertx, new SimpleMeterRegistry()).resolve(reference, found))
                     .toCompletableFuture().get(webhook.registry().timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
             spec.commandLine().getOut().println(reference.withDigest(digest));
             spec.commandLine().getOut().flush();

@@ -2,7 +2,7 @@ package io.github.imagepullwebhook.cli;
 
 import io.github.imagepullwebhook.config.TlsConfig;
 import io.github.imagepullwebhook.config.WebhookConfig;
-import io.github.imagepullwebhook.credentials.NodeCredentials;
+import io.github.imagepullwebhook.server.WebhookMetrics;
 import io.github.imagepullwebhook.server.WebhookServer;
 import io.github.imagepullwebhook.tls.GeneratedCertificates;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -84,7 +84,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WebhookConfig webhook = withFlags(Main.loadConfig(config));
+        WebhookConfig webhook = withFlags(Wiring.load(config));
         if (check) {
             webhook = webhook.withServer(webhook.server().withShutdownDelayMillis(0)); // no endpoints to drain
         }
@@ -97,8 +97,10 @@ final class ServeCommand implements Callable<Integer> {
         int servers = instances != null ? instances : Runtime.getRuntime().availableProcessors();
         WebhookServer server;
         try {
-            io.github.imagepullwebhook.server.WebhookMetrics metrics = new io.github.imagepullwebhook.server.WebhookMetrics();
-            server = WebhookServer.start(vertx, webhook, Main.admissionService(webhook, pinning(vertx, webhook, metrics)),
+            WebhookMetrics metrics = new WebhookMetrics();
+            Wiring wiring = new Wiring(webhook);
+            server = WebhookServer.start(vertx, webhook, wiring.admissionService(wiring.clusterPinning(vertx,
+                    metrics.registry())),
                     servers, metrics).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
@@ -156,30 +158,8 @@ final class ServeCommand implements Callable<Integer> {
         return webhook.withServer(server);
     }
 
-    /**
-     * Pull Secrets through the Kubernetes API, node credentials (config.json, then credential
-     * provider plugins) after them; only when some profile pins.
-     */
-    private static io.github.imagepullwebhook.admission.Pinning pinning(Vertx vertx, WebhookConfig webhook,
-            io.github.imagepullwebhook.server.WebhookMetrics metrics) throws IOException {
-        if (!webhook.readsPullSecrets()) {
-            return null;
-        }
-        NodeCredentials node = Main.nodeCredentials(webhook.registry());
-        java.util.concurrent.ExecutorService secrets = Executors.newFixedThreadPool(4, r -> {
-            Thread thread = new Thread(r, "pull-secrets");
-            thread.setDaemon(true);
-            return thread;
-        });
-        io.fabric8.kubernetes.client.Config api = io.github.imagepullwebhook.credentials.KubernetesKeychain.apiConfig(
-                io.fabric8.kubernetes.client.Config.autoConfigure(null), webhook.registry().timeout());
-        return Main.pinning(vertx, webhook, new io.github.imagepullwebhook.credentials.KubernetesKeychain(
-                new KubernetesClientBuilder().withConfig(api).build(), secrets, node),
-                metrics.registry());
-    }
-
     private static String namespace() {
-        return System.getenv().getOrDefault(Main.POD_NAMESPACE, "image-pull-webhook");
+        return System.getenv().getOrDefault(Wiring.POD_NAMESPACE, "image-pull-webhook");
     }
 
     /** Serves {@code files}, keeping the configured client CA and names. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public record WebhookConfig(ServerConfig server, Map<String, Profile> profiles, 
             }
             copy.put(name, profile == null ? Profile.DEFAULT : profile);
         });
-        profiles = java.util.Collections.unmodifiableMap(copy);
+        profiles = Collections.unmodifiableMap(copy);
         ignoreNamespaces = List.copyOf(ignoreNamespaces);
     }
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -164,7 +165,7 @@ public final class ManagedCertificates {
                 var serving = new CertificateAuthority.ServingCertificate(decode(data.get(TLS_CERT)), decode(data.get(TLS_KEY)));
                 serving.certificate().verify(ca.certificate().getPublicKey());
                 return Optional.of(new Stored(ca, caPem, serving));
-            } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
                 LOG.warn("managed certificates: the stored certificate is unusable ({}); issuing a new one",
                         e.getClass().getSimpleName());
                 return Optional.empty();
