@@ -177,6 +177,17 @@ class ChartTest {
                         && rule.getVerbs().equals(List.of("get"))));
     }
 
+    @Test
+    void anAuditRoleListsWhatAuditReadsAndNothingElse() {
+        assertThat(RenderedChart.render(Map.of()).all(ClusterRole.class)).noneMatch(r -> r.getMetadata().getName()
+                .endsWith("-audit"));
+        ClusterRole audit = RenderedChart.render(Map.of("auditRole.create", true)).all(ClusterRole.class).stream()
+                .filter(r -> r.getMetadata().getName().endsWith("-audit")).findFirst().orElseThrow();
+        assertThat(audit.getRules()).allSatisfy(rule -> assertThat(rule.getVerbs()).containsExactly("list"));
+        assertThat(audit.getRules()).flatExtracting(PolicyRule::getResources).contains("pods", "deployments", "cronjobs",
+                "namespaces").doesNotContain("secrets");
+    }
+
     private static Map<String, List<String>> resources(Map<String, List<RuleWithOperations>> rules) {
         Map<String, List<String>> resources = new TreeMap<>();
         rules.forEach((name, list) -> resources.put(name, list.stream().flatMap(r -> r.getResources().stream()).toList()));
