@@ -48,9 +48,11 @@ import java.util.concurrent.locks.LockSupport;
  *   --pid PORT=PID     report that server process's CPU per request (from /proc/PID/stat)
  * </pre>
  * Each step prints one line per URL of {@code key=value} fields: {@code step url secs rps requests
- * errors p50_ms p90_ms p99_ms max_ms gen_cpu server_cpu_us start_ms end_ms}, where {@code gen_cpu}
- * is this process's CPU over the step as a share of one core (near 1.0 means the generator, not
- * the server, may be the limit). One event loop does all the work: pin it with taskset.
+ * errors p50_ms p90_ms p99_ms max_ms gen_cpu gen_cpu_us server_cpu_us start_ms end_ms}, where
+ * {@code gen_cpu} is this process's CPU over the step as a share of one core (near 1.0 means the
+ * generator, not the server, may be the limit) and {@code gen_cpu_us} the same per request of all
+ * the step's URLs, to set beside the server's. One event loop does all the work: pin it with
+ * taskset, and give it a warm-up (its own JIT needs one as much as the server's).
  */
 public final class LoadGenerator {
 
@@ -208,13 +210,15 @@ public final class LoadGenerator {
             return lines;
         }
         double genCpu = (genCpu1 - genCpu0) / TICKS / ((wall1 - wall0) / 1000.0);
+        long answered = targets.stream().mapToLong(t -> t.completed + t.errors).sum();
+        double genCpuPerRequest = (genCpu1 - genCpu0) / TICKS * 1e6 / Math.max(1, answered);
         for (Target t : targets) {
             double serverCpu = t.pid == null ? Double.NaN : (t.cpuEnd - t.cpuStart) / TICKS * 1e6 / t.completed;
             lines.add(String.format(Locale.ROOT, "step=%d url=%s secs=%.2f rps=%.1f requests=%d errors=%d p50_ms=%.3f "
-                    + "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f gen_cpu=%.2f server_cpu_us=%.1f start_ms=%d end_ms=%d%s",
+                    + "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f gen_cpu=%.2f gen_cpu_us=%.1f server_cpu_us=%.1f start_ms=%d end_ms=%d%s",
                     number, t.url, seconds, t.completed / seconds, t.completed, t.errors,
                     t.latency.percentile(0.50), t.latency.percentile(0.90), t.latency.percentile(0.99),
-                    t.latency.max / 1000.0, genCpu, serverCpu, t.startMillis, t.endMillis,
+                    t.latency.max / 1000.0, genCpu, genCpuPerRequest, serverCpu, t.startMillis, t.endMillis,
                     rate > 0 ? String.format(Locale.ROOT, " lag_p99_ms=%.3f", t.lag.percentile(0.99)) : ""));
             if (t.firstError != null) {
                 lines.add("# first error at " + t.url + ": " + t.firstError);
