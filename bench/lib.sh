@@ -75,6 +75,14 @@ start_webhook() {
   wait_ready "$PORT"
 }
 
+# start_bench_webhook [JVM OPTIONS...]: one server of bench/bench-config.yaml's profiles on $PORT and
+# CPU 0, serving $work/certs (made here); its pid in $server once ready.
+start_bench_webhook() {
+  make_certs
+  webhook_config "$PORT" "$work/config.yaml"
+  SERVER_CPU="taskset -c 0" start_webhook "$@"
+}
+
 # rps: requests/s from h2load's summary on standard input
 rps() { awk '/finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i-1) }'; }
 

@@ -21,14 +21,9 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}; DURATION=${DURATION:-10}; WARMUP=${WARMUP:-20}; P=${P:-both}; PROTO=${PROTO:-http2}
 PORT=${PORT:-18443}
 . bench/lib.sh
-make_certs
 machine
-webhook_config "$PORT" "$work/config.yaml"
-fail_if_busy "$PORT"
 # shellcheck disable=SC2086
-taskset -c 0 java ${JAVA_OPTS:-} -jar "$JAR" serve -c "$work/config.yaml" >"$work/server.log" 2>&1 &
-server=$!; pids+=("$server")
-wait_ready "$PORT"
+start_bench_webhook ${JAVA_OPTS:-}
 url() { echo "https://localhost:$PORT/mutate/$1"; }
 show() { # label < generator output: one line per run
   grep '^step=' | while read -r line; do

@@ -15,15 +15,9 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-20}; DURATION=${DURATION:-3}; WARMUP=${WARMUP:-10}; P1=${P1:-off}; P2=${P2:-both}
 PORT=${PORT:-18443}
 . bench/lib.sh
-make_certs
 machine
-webhook_config "$PORT" "$work/config.yaml"
-fail_if_busy "$PORT"
-taskset -c 0 java -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
-  -XX:StartFlightRecording=name=bench,settings="$PWD/bench/sampling.jfc" \
-  -jar "$JAR" serve -c "$work/config.yaml" >"$work/server.log" 2>&1 &
-server=$!; pids+=("$server")
-wait_ready "$PORT"
+start_bench_webhook -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
+  -XX:StartFlightRecording=name=bench,settings="$PWD/bench/sampling.jfc"
 url() { echo "https://localhost:$PORT/mutate/$1"; }
 steps=()
 for pass in 1 2 3; do steps+=("$WARMUP@$(url "$P1")" "$WARMUP@$(url "$P2")"); done
