@@ -46,9 +46,13 @@ wait_ready() {
   echo "server on port $1 not ready after 60 s" >&2; exit 1
 }
 
-# loadgen ARGS...: the Java load generator (bench/LoadGenerator) on CPU ${LOAD_CPU:-1}, trusting $work/certs.
+# loadgen ARGS...: the Java load generator (bench/LoadGenerator) on CPU ${LOAD_CPU:-1}, trusting
+# $work/certs. As root it runs at nice ${LOAD_NICE:--5}: on a machine busy with other work the
+# generator, which needs a fraction of its core, then gets it, and the servers set the rates.
 loadgen() {
-  taskset -c "${LOAD_CPU:-1}" java ${LOADGEN_OPTS:-} -cp "$CP" io.github.imagepullwebhook.bench.LoadGenerator \
+  local prio=()
+  [ "$(id -u)" != 0 ] || prio=(nice -n "${LOAD_NICE:--5}")
+  "${prio[@]}" taskset -c "${LOAD_CPU:-1}" java ${LOADGEN_OPTS:-} -cp "$CP" io.github.imagepullwebhook.bench.LoadGenerator \
     --ca "$work/certs/ca.crt" "$@"
 }
 

@@ -29,7 +29,7 @@ show() { # label < generator output: one line per run
   grep '^step=' | while read -r line; do
     echo "$1 $(echo "$line" | field url | sed 's|.*/||') $(echo "$line" | field rps)/s errors $(echo "$line" | field errors)" \
       "p50 $(echo "$line" | field p50_ms) p99 $(echo "$line" | field p99_ms) ms, server $(echo "$line" | field server_cpu_us) µs/review," \
-      "gen $(echo "$line" | field gen_cpu) of a core, $(echo "$line" | field gen_cpu_us) µs/review$(echo "$line" | grep -q lag_p99 && echo ", lag p99 $(echo "$line" | field lag_p99_ms) ms")"
+      "gen $(echo "$line" | field gen_cpu) of a core, $(echo "$line" | field gen_cpu_us) µs/review, waiting $(echo "$line" | field gen_wait)$(echo "$line" | grep -q lag_p99 && echo ", lag p99 $(echo "$line" | field lag_p99_ms) ms")"
   done
 }
 

@@ -21,8 +21,9 @@
 # Against the bare server the two servers are different programs, so nothing swaps: each pair is
 # two runs of the same pairing, and only the machine's speed cancels.
 # The generator's CPU (gen: share of a core, and µs per review) should stay well below the
-# servers': near a whole core, the generator and not the servers sets the rates, and every ratio
-# drifts towards 1. Needs curl, taskset, 2 cores.
+# servers', and its event loop should seldom wait for a CPU (waiting: share of the run): else the
+# generator and not the servers sets the rates, and every ratio drifts towards 1. As root the
+# generator runs at nice -5 (LOAD_NICE) for that reason. Needs curl, taskset, 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-8}; DURATION=${DURATION:-4}; WARMUP=${WARMUP:-20}; P=${P:-both}; PROTO=${PROTO:-http2}
@@ -76,8 +77,8 @@ loadgen --proto "$PROTO" "${steps[@]}" | tee "$work/gen.txt" | while read -r lin
         errors = f[1, "errors"] + f[2, "errors"] + f[3, "errors"] + f[4, "errors"]
         if (ref == "bare") printf "%s/bare %.3f   %s %d, bare %d; %s %d, bare %d", p, r, p, f[1, "rps"], f[2, "rps"], p, f[3, "rps"], f[4, "rps"]
         else printf "%s/%s %.3f   A: %s %d, %s %d   B: %s %d, %s %d", p, ref, r, ref, f[1, "rps"], p, f[3, "rps"], p, f[2, "rps"], ref, f[4, "rps"]
-        printf "   errors %d, gen %.2f/%.2f of a core, %.0f/%.0f us/review, load %s\n", errors, f[1, "gen_cpu"], f[3, "gen_cpu"],
-          f[1, "gen_cpu_us"], f[3, "gen_cpu_us"], load
+        printf "   errors %d, gen %.2f/%.2f of a core, %.0f/%.0f us/review, waiting %.2f/%.2f, load %s\n", errors,
+          f[1, "gen_cpu"], f[3, "gen_cpu"], f[1, "gen_cpu_us"], f[3, "gen_cpu_us"], f[1, "gen_wait"], f[3, "gen_wait"], load
       }' | tee -a "$work/pairs.txt"
   fi
 done

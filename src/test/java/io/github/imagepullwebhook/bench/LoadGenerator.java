@@ -48,11 +48,13 @@ import java.util.concurrent.locks.LockSupport;
  *   --pid PORT=PID     report that server process's CPU per request (from /proc/PID/stat)
  * </pre>
  * Each step prints one line per URL of {@code key=value} fields: {@code step url secs rps requests
- * errors p50_ms p90_ms p99_ms max_ms gen_cpu gen_cpu_us server_cpu_us start_ms end_ms}, where
+ * errors p50_ms p90_ms p99_ms max_ms gen_cpu gen_cpu_us gen_wait server_cpu_us start_ms end_ms}, where
  * {@code gen_cpu} is this process's CPU over the step as a share of one core (near 1.0 means the
- * generator, not the server, may be the limit) and {@code gen_cpu_us} the same per request of all
- * the step's URLs, to set beside the server's. One event loop does all the work: pin it with
- * taskset, and give it a warm-up (its own JIT needs one as much as the server's).
+ * generator, not the server, may be the limit), {@code gen_cpu_us} the same per request of all
+ * the step's URLs, to set beside the server's, and {@code gen_wait} the share of the step its
+ * event loop spent runnable but waiting for a CPU (on a busy machine, well above 0 means the
+ * generator was held back and may have set the rate). One event loop does all the work: pin it
+ * with taskset, and give it a warm-up (its own JIT needs one as much as the server's).
  */
 public final class LoadGenerator {
 
@@ -189,6 +191,7 @@ public final class LoadGenerator {
         }
         CompletableFuture<long[]> done = new CompletableFuture<>();
         long genCpu0 = cpuTicks(ProcessHandle.current().pid());
+        long wait0 = eventLoopWaitNanos();
         long wall0 = System.currentTimeMillis();
         loop.runOnContext(v -> {
             long start = System.nanoTime();
@@ -204,27 +207,48 @@ public final class LoadGenerator {
         });
         done.get((long) seconds + 60, TimeUnit.SECONDS);
         long genCpu1 = cpuTicks(ProcessHandle.current().pid());
+        long wait1 = eventLoopWaitNanos();
         long wall1 = System.currentTimeMillis();
         List<String> lines = new ArrayList<>();
         if (number == 0) {
             return lines;
         }
         double genCpu = (genCpu1 - genCpu0) / TICKS / ((wall1 - wall0) / 1000.0);
+        double genWait = (wait1 - wait0) / 1e6 / (wall1 - wall0);
         long answered = targets.stream().mapToLong(t -> t.completed + t.errors).sum();
         double genCpuPerRequest = (genCpu1 - genCpu0) / TICKS * 1e6 / Math.max(1, answered);
         for (Target t : targets) {
             double serverCpu = t.pid == null ? Double.NaN : (t.cpuEnd - t.cpuStart) / TICKS * 1e6 / t.completed;
             lines.add(String.format(Locale.ROOT, "step=%d url=%s secs=%.2f rps=%.1f requests=%d errors=%d p50_ms=%.3f "
-                    + "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f gen_cpu=%.2f gen_cpu_us=%.1f server_cpu_us=%.1f start_ms=%d end_ms=%d%s",
+                    + "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f gen_cpu=%.2f gen_cpu_us=%.1f gen_wait=%.2f server_cpu_us=%.1f "
+                    + "start_ms=%d end_ms=%d%s",
                     number, t.url, seconds, t.completed / seconds, t.completed, t.errors,
                     t.latency.percentile(0.50), t.latency.percentile(0.90), t.latency.percentile(0.99),
-                    t.latency.max / 1000.0, genCpu, genCpuPerRequest, serverCpu, t.startMillis, t.endMillis,
+                    t.latency.max / 1000.0, genCpu, genCpuPerRequest, genWait, serverCpu, t.startMillis, t.endMillis,
                     rate > 0 ? String.format(Locale.ROOT, " lag_p99_ms=%.3f", t.lag.percentile(0.99)) : ""));
             if (t.firstError != null) {
                 lines.add("# first error at " + t.url + ": " + t.firstError);
             }
         }
         return lines;
+    }
+
+    /**
+     * How long the event loop thread has waited, runnable, for a CPU (the second field of
+     * /proc/self/task/TID/schedstat), in nanoseconds; 0 where the kernel does not say.
+     */
+    static long eventLoopWaitNanos() {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).startsWith("vert.x-eventloo")) {
+                    sum += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0; // a thread that ended while listed, or no schedstat: the figure is only a hint
+        }
+        return sum;
     }
 
     /** utime + stime of a process, in clock ticks. */
