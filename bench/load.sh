@@ -11,14 +11,16 @@
 #     runs of DURATION s; p50/p99 per run, and the generator's own lateness (lag p99).
 # Prints one line per run, then a summary: maximum rate, CPU µs per review for P and off (at the
 # maximum and at half), p50/p99 at half rate (median and worst of the runs), errors.
-#   bench/load.sh                      # P=both over HTTP/2, ROUNDS=5 runs of DURATION=10 s, WARMUP=20
+#   bench/load.sh                      # P=both over HTTP/2, ROUNDS=5 runs of DURATION=10 s, after
+#                                      # 2 passes of each profile of WARMUP=20 s and WARMUP_REVIEWS=30000
 #   PROTO=http1 P=always bench/load.sh
 #   RATE=4000 bench/load.sh            # skip step 1: this fixed rate instead of half the maximum
 #   JAVA_OPTS=... bench/load.sh        # JVM options for the server
 # Needs curl, taskset, 2 cores. The machine's load moves the figures: it is printed with them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=${ROUNDS:-5}; DURATION=${DURATION:-10}; WARMUP=${WARMUP:-20}; P=${P:-both}; PROTO=${PROTO:-http2}
+ROUNDS=${ROUNDS:-5}; DURATION=${DURATION:-10}; WARMUP=${WARMUP:-20}; WARMUP_REVIEWS=${WARMUP_REVIEWS:-30000}
+P=${P:-both}; PROTO=${PROTO:-http2}
 PORT=${PORT:-18443}
 . bench/lib.sh
 machine
@@ -35,7 +37,7 @@ show() { # label < generator output: one line per run
 
 if [ -z "${RATE:-}" ]; then
   steps=()
-  for pass in 1 2; do steps+=("$WARMUP@$(url "$P")" "$WARMUP@$(url off)"); done
+  for pass in 1 2; do steps+=("$WARMUP:$WARMUP_REVIEWS@$(url "$P")" "$WARMUP:$WARMUP_REVIEWS@$(url off)"); done
   for r in $(seq "$ROUNDS"); do steps+=("$DURATION@$(url "$P")" "$DURATION@$(url off)"); done
   loadgen --proto "$PROTO" --pid "$PORT=$server" "${steps[@]}" | awk -F'step=' '/^step=/ { split($2, s, " "); if (s[1] > 4) print; next } { print }' \
     >"$work/max.txt"

@@ -16,19 +16,26 @@
 #   P=bare bench/ratio.sh                 # the webhook's off against bench/BareServer, the ceiling:
 #                                         # Vert.x HTTPS, the review parsed by Jackson, a constant allow
 #   REF=bare P=both bench/ratio.sh        # any profile against the bare server
-#   ROUNDS=8 DURATION=4 WARMUP=20 bench/ratio.sh
+#   REF_JAR=/tmp/other.jar P=both bench/ratio.sh   # profile P of this tree's jar against profile P
+#                                         # of another build (e.g. of an older commit, in a git worktree)
+#   ROUNDS=8 DURATION=4 WARMUP=20 WARMUP_REVIEWS=30000 bench/ratio.sh
 #   JAVA_OPTS=... bench/ratio.sh          # JVM options for the servers (webhook and bare alike)
-# Against the bare server the two servers are different programs, so nothing swaps: each pair is
-# two runs of the same pairing, and only the machine's speed cancels.
+# Warm-up: 3 passes each way of WARMUP s, each also lasting until every server has answered
+# WARMUP_REVIEWS reviews, so that a busy machine does not cut the JIT's warm-up short.
+# Against the bare server or another jar the two servers are different programs, so nothing
+# swaps: each pair is two runs of the same pairing, and only the machine's speed cancels.
 # The generator's CPU (gen: share of a core, and µs per review) should stay well below the
 # servers', and its event loop should seldom wait for a CPU (waiting: share of the run): else the
 # generator and not the servers sets the rates, and every ratio drifts towards 1. As root the
 # generator runs at nice -5 (LOAD_NICE) for that reason. Needs curl, taskset, 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=${ROUNDS:-8}; DURATION=${DURATION:-4}; WARMUP=${WARMUP:-20}; P=${P:-both}; PROTO=${PROTO:-http2}
-REF=${REF:-off}
+ROUNDS=${ROUNDS:-8}; DURATION=${DURATION:-4}; WARMUP=${WARMUP:-20}; WARMUP_REVIEWS=${WARMUP_REVIEWS:-30000}
+P=${P:-both}; PROTO=${PROTO:-http2}; REF=${REF:-off}
 if [ "$P" = bare ]; then P=off; REF=bare; fi
+if [ -n "${REF_JAR:-}" ]; then REF=jar; fi
+# Against the bare server or another jar, server B runs another program: then nothing swaps.
+other() { [ "$REF" = bare ] || [ "$REF" = jar ]; }
 A_PORT=${A_PORT:-18443}; B_PORT=${B_PORT:-18444}
 . bench/lib.sh
 fail_if_busy "$A_PORT" "$B_PORT"
@@ -40,8 +47,9 @@ start_server() { # port
     taskset -c 0 java ${JAVA_OPTS:-} -cp "$CP" io.github.imagepullwebhook.bench.BareServer "$1" \
       "$work/certs/tls.crt" "$work/certs/tls.key" >"$work/server-$1.log" 2>&1 &
   else
+    jar=$JAR; if [ "$REF" = jar ] && [ "$1" = "$B_PORT" ]; then jar=$REF_JAR; fi
     webhook_config "$1" "$work/config-$1.yaml"
-    taskset -c 0 java ${JAVA_OPTS:-} -jar "$JAR" serve -c "$work/config-$1.yaml" >"$work/server-$1.log" 2>&1 &
+    taskset -c 0 java ${JAVA_OPTS:-} -jar "$jar" serve -c "$work/config-$1.yaml" >"$work/server-$1.log" 2>&1 &
   fi
   pids+=($!)
 }
@@ -50,12 +58,12 @@ wait_ready "$A_PORT"; wait_ready "$B_PORT"
 
 a() { echo "https://localhost:$A_PORT/mutate/$1"; }
 b() { if [ "$REF" = bare ]; then echo "https://localhost:$B_PORT/review"; else echo "https://localhost:$B_PORT/mutate/$1"; fi; }
-# Steps: two JVMs compiling on one CPU warm slowly, so 3 passes of WARMUP s each way first, then
-# ROUNDS pairs: (REF on A, P on B), (P on A, REF on B); against the bare server always (P on A, bare on B).
+# Steps: two JVMs compiling on one CPU warm slowly, so 3 passes each way first, then ROUNDS
+# pairs: (REF on A, P on B), (P on A, REF on B); against another program always (P on A, P or bare on B).
 steps=()
-first() { if [ "$REF" = bare ]; then echo "$1@$(a "$P"),$(b)"; else echo "$1@$(a "$REF"),$(b "$P")"; fi; }
-second() { if [ "$REF" = bare ]; then echo "$1@$(a "$P"),$(b)"; else echo "$1@$(a "$P"),$(b "$REF")"; fi; }
-for pass in 1 2 3; do steps+=("$(first "$WARMUP")" "$(second "$WARMUP")"); done
+first() { if other; then echo "$1@$(a "$P"),$(b "$P")"; else echo "$1@$(a "$REF"),$(b "$P")"; fi; }
+second() { if other; then echo "$1@$(a "$P"),$(b "$P")"; else echo "$1@$(a "$P"),$(b "$REF")"; fi; }
+for pass in 1 2 3; do steps+=("$(first "$WARMUP:$WARMUP_REVIEWS")" "$(second "$WARMUP:$WARMUP_REVIEWS")"); done
 for r in $(seq "$ROUNDS"); do steps+=("$(first "$DURATION")" "$(second "$DURATION")"); done
 skip=6
 echo "# $PROTO, $P against $REF: ${#steps[@]} steps (6 of warm-up), each server on CPU 0, the load from CPU 1"
@@ -64,7 +72,7 @@ echo "# $PROTO, $P against $REF: ${#steps[@]} steps (6 of warm-up), each server 
 loadgen --proto "$PROTO" "${steps[@]}" | tee "$work/gen.txt" | while read -r line; do
   case $line in step=*) ;; *) continue;; esac
   step=$(echo "$line" | field step)
-  [ "$step" -gt "$skip" ] || { echo "# warm-up step $step: $(echo "$line" | field url) $(echo "$line" | field rps)/s"; continue; }
+  [ "$step" -gt "$skip" ] || { echo "# warm-up step $step: $(echo "$line" | field url) $(echo "$line" | field rps)/s for $(echo "$line" | field secs) s"; continue; }
   echo "$line" >>"$work/measured.txt"
   # a pair is complete with the 4th line (2 steps x 2 servers)
   if [ $(( ($(wc -l <"$work/measured.txt")) % 4 )) = 0 ]; then
@@ -72,10 +80,11 @@ loadgen --proto "$PROTO" "${steps[@]}" | tee "$work/gen.txt" | while read -r lin
       { for (i = 1; i <= NF; i++) { split($i, kv, "="); f[NR, kv[1]] = kv[2] } }
       END {
         # lines: 1 = A first, 2 = B first, 3 = A second, 4 = B second
-        if (ref == "bare") r = sqrt((f[1, "rps"] / f[2, "rps"]) * (f[3, "rps"] / f[4, "rps"]))
+        other = ref == "bare" || ref == "jar"
+        if (other) r = sqrt((f[1, "rps"] / f[2, "rps"]) * (f[3, "rps"] / f[4, "rps"]))
         else r = sqrt((f[2, "rps"] / f[1, "rps"]) * (f[3, "rps"] / f[4, "rps"]))
         errors = f[1, "errors"] + f[2, "errors"] + f[3, "errors"] + f[4, "errors"]
-        if (ref == "bare") printf "%s/bare %.3f   %s %d, bare %d; %s %d, bare %d", p, r, p, f[1, "rps"], f[2, "rps"], p, f[3, "rps"], f[4, "rps"]
+        if (other) printf "%s/%s %.3f   %s %d, %s %d; %s %d, %s %d", p, ref, r, p, f[1, "rps"], ref, f[2, "rps"], p, f[3, "rps"], ref, f[4, "rps"]
         else printf "%s/%s %.3f   A: %s %d, %s %d   B: %s %d, %s %d", p, ref, r, ref, f[1, "rps"], p, f[3, "rps"], p, f[2, "rps"], ref, f[4, "rps"]
         printf "   errors %d, gen %.2f/%.2f of a core, %.0f/%.0f us/review, waiting %.2f/%.2f, load %s\n", errors,
           f[1, "gen_cpu"], f[3, "gen_cpu"], f[1, "gen_cpu_us"], f[3, "gen_cpu_us"], f[1, "gen_wait"], f[3, "gen_wait"], load

@@ -5,14 +5,16 @@
 # alternating rounds, the server's CPU time read from /proc/PID/stat for each round; then
 # bench/ServerProfile gives each sample to its round and prints CPU microseconds per review by
 # method for each profile and the difference (our methods inclusive, then leaf frames anywhere).
-#   bench/server-profile.sh                        # off vs both, 20 pairs of 3 s rounds after 3 x 2 x 10 s of warm-up
+#   bench/server-profile.sh                        # off vs both, 20 pairs of 3 s rounds after 3 passes of
+#                                                  # each of 10 s (WARMUP) and 30000 reviews (WARMUP_REVIEWS)
 #   P1=off P2=off-again bench/server-profile.sh    # the same profile twice: shows the method's noise
 #   ROUNDS=40 DURATION=3 WARMUP=20 ROWS=40 bench/server-profile.sh
 #   KEEP=/tmp/both.jfr bench/server-profile.sh     # also keep the recording (jfr print, JDK Mission Control)
 # Server on CPU 0, the load generator on CPU 1. Needs curl, jcmd, taskset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=${ROUNDS:-20}; DURATION=${DURATION:-3}; WARMUP=${WARMUP:-10}; P1=${P1:-off}; P2=${P2:-both}
+ROUNDS=${ROUNDS:-20}; DURATION=${DURATION:-3}; WARMUP=${WARMUP:-10}; WARMUP_REVIEWS=${WARMUP_REVIEWS:-30000}
+P1=${P1:-off}; P2=${P2:-both}
 PORT=${PORT:-18443}
 . bench/lib.sh
 machine
@@ -20,7 +22,7 @@ start_bench_webhook -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
   -XX:StartFlightRecording=name=bench,settings="$PWD/bench/sampling.jfc"
 url() { echo "https://localhost:$PORT/mutate/$1"; }
 steps=()
-for pass in 1 2 3; do steps+=("$WARMUP@$(url "$P1")" "$WARMUP@$(url "$P2")"); done
+for pass in 1 2 3; do steps+=("$WARMUP:$WARMUP_REVIEWS@$(url "$P1")" "$WARMUP:$WARMUP_REVIEWS@$(url "$P2")"); done
 for r in $(seq "$ROUNDS"); do # the order alternates, so neither profile always runs second
   if [ $((r % 2)) = 1 ]; then steps+=("$DURATION@$(url "$P1")" "$DURATION@$(url "$P2")")
   else steps+=("$DURATION@$(url "$P2")" "$DURATION@$(url "$P1")"); fi

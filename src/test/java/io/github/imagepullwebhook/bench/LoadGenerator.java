@@ -33,8 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * LoadGenerator --ca CA.crt [options] STEP...
- *   STEP               SECONDS@URL[,URL...]: load every URL at once for SECONDS; steps run in order
- *                      over the same connections (the JIT and the connections stay warm)
+ *   STEP               SECONDS[:REVIEWS]@URL[,URL...]: load every URL at once for SECONDS, and
+ *                      (closed loop) on until each URL has answered REVIEWS: a warm-up measured
+ *                      in work, which a busy machine cannot shorten; steps run in order over the
+ *                      same connections (the JIT and the connections stay warm)
  *   --proto http2|http1   HTTP/2 over ALPN (default) or HTTP/1.1 with keep-alive
  *   --connections N    per URL; default 4 (http2) or 32 (http1)
  *   --streams M        concurrent streams per HTTP/2 connection; default 8
@@ -141,11 +143,12 @@ public final class LoadGenerator {
                 generator.clientsFor(step, ca);
             }
             if (warmup > 0) {
-                generator.run(0, warmup, steps.get(0));
+                generator.run(0, warmup, 0, steps.get(0));
             }
             for (int i = 0; i < steps.size(); i++) {
-                String[] parts = steps.get(i).split("@", 2);
-                for (String line : generator.run(i + 1, Double.parseDouble(parts[0]), steps.get(i))) {
+                String[] length = steps.get(i).split("@", 2)[0].split(":", 2);
+                long reviews = length.length > 1 ? Long.parseLong(length[1]) : 0;
+                for (String line : generator.run(i + 1, Double.parseDouble(length[0]), reviews, steps.get(i))) {
                     System.out.println(line);
                 }
                 System.out.flush();
@@ -182,12 +185,16 @@ public final class LoadGenerator {
         }
     }
 
-    /** Loads every URL of the step for {@code seconds}; returns one line per URL (none for step 0, the warm-up). */
-    private List<String> run(int number, double seconds, String step) throws Exception {
+    /**
+     * Loads every URL of the step for {@code seconds} and, closed loop, until each has answered
+     * {@code reviews}; returns one line per URL (none for step 0, the warm-up).
+     */
+    private List<String> run(int number, double seconds, long reviews, String step) throws Exception {
         List<Target> targets = new ArrayList<>();
         for (String url : step.split("@", 2)[1].split(",")) {
             URI uri = URI.create(url);
-            targets.add(new Target(url, clients.get(uri.getHost() + ":" + uri.getPort()), pids.get(uri.getPort())));
+            targets.add(new Target(url, clients.get(uri.getHost() + ":" + uri.getPort()), pids.get(uri.getPort()),
+                    rate > 0 ? 0 : reviews));
         }
         CompletableFuture<long[]> done = new CompletableFuture<>();
         long genCpu0 = cpuTicks(ProcessHandle.current().pid());
@@ -205,7 +212,7 @@ public final class LoadGenerator {
                 });
             }
         });
-        done.get((long) seconds + 60, TimeUnit.SECONDS);
+        done.get((long) seconds + (reviews > 0 ? 3600 : 60), TimeUnit.SECONDS);
         long genCpu1 = cpuTicks(ProcessHandle.current().pid());
         long wait1 = eventLoopWaitNanos();
         long wall1 = System.currentTimeMillis();
@@ -222,7 +229,7 @@ public final class LoadGenerator {
             lines.add(String.format(Locale.ROOT, "step=%d url=%s secs=%.2f rps=%.1f requests=%d errors=%d p50_ms=%.3f "
                     + "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f gen_cpu=%.2f gen_cpu_us=%.1f gen_wait=%.2f server_cpu_us=%.1f "
                     + "start_ms=%d end_ms=%d%s",
-                    number, t.url, seconds, t.completed / seconds, t.completed, t.errors,
+                    number, t.url, t.seconds(), t.completed / t.seconds(), t.completed, t.errors,
                     t.latency.percentile(0.50), t.latency.percentile(0.90), t.latency.percentile(0.99),
                     t.latency.max / 1000.0, genCpu, genCpuPerRequest, genWait, serverCpu, t.startMillis, t.endMillis,
                     rate > 0 ? String.format(Locale.ROOT, " lag_p99_ms=%.3f", t.lag.percentile(0.99)) : ""));
@@ -283,10 +290,16 @@ public final class LoadGenerator {
         int next;
         int inFlight;
         boolean stopped;
+        /** Closed loop: the step's time is over, but not yet {@link #minAnswers} answers. */
+        boolean timeUp;
+        final long minAnswers;
+        long answers;
+        long stopNanos;
         Runnable finished;
 
-        Target(String url, HttpClientAgent client, Integer pid) {
+        Target(String url, HttpClientAgent client, Integer pid, long minAnswers) {
             this.url = url;
+            this.minAnswers = minAnswers;
             this.client = client;
             this.pid = pid;
             this.request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
@@ -305,7 +318,12 @@ public final class LoadGenerator {
                 pacer.setDaemon(true);
                 pacer.start();
             } else {
-                vertx.setTimer(Math.max(1, (end - start) / 1_000_000), id -> stop());
+                vertx.setTimer(Math.max(1, (end - start) / 1_000_000), id -> {
+                    timeUp = true;
+                    if (answers >= minAnswers) {
+                        stop();
+                    }
+                });
                 for (int i = 0; i < connections * streams; i++) {
                     send(0, false);
                 }
@@ -365,7 +383,8 @@ public final class LoadGenerator {
             inFlight--;
             long now = System.nanoTime();
             // Closed loop: answers within the step count. Fixed rate: every request scheduled in it.
-            if (scheduled || now <= endNanos) {
+            if (scheduled || !stopped) {
+                answers++;
                 if (result.succeeded() && result.result() == 200) {
                     completed++;
                     latency.record((now - start) / 1000);
@@ -376,6 +395,9 @@ public final class LoadGenerator {
                     }
                 }
             }
+            if (!scheduled && timeUp && !stopped && answers >= minAnswers) {
+                stop();
+            }
             if (!scheduled && !stopped) {
                 send(0, false);
             } else if (stopped && inFlight == 0) {
@@ -385,11 +407,17 @@ public final class LoadGenerator {
 
         private void stop() {
             stopped = true;
+            stopNanos = System.nanoTime();
             cpuEnd = pid == null ? 0 : cpuTicks(pid);
             endMillis = System.currentTimeMillis();
             if (inFlight == 0) {
                 finish();
             }
+        }
+
+        /** How long the step ran for this URL: as scheduled at a fixed rate, else until stopped. */
+        double seconds() {
+            return (rate > 0 ? endNanos - startNanos : stopNanos - startNanos) / (double) NANOS;
         }
 
         private void finish() {
