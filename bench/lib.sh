@@ -47,11 +47,12 @@ wait_ready() {
 }
 
 # loadgen ARGS...: the Java load generator (bench/LoadGenerator) on CPU ${LOAD_CPU:-1}, trusting
-# $work/certs. As root it runs at nice ${LOAD_NICE:--5}: on a machine busy with other work the
-# generator, which needs a fraction of its core, then gets it, and the servers set the rates.
+# $work/certs. As root it runs at nice ${LOAD_NICE:--15}: on a machine busy with other work the
+# generator, which needs a fraction of its core but needs it at once, then gets it, and the
+# servers set the rates.
 loadgen() {
   local prio=()
-  [ "$(id -u)" != 0 ] || prio=(nice -n "${LOAD_NICE:--5}")
+  [ "$(id -u)" != 0 ] || prio=(nice -n "${LOAD_NICE:--15}")
   "${prio[@]}" taskset -c "${LOAD_CPU:-1}" java ${LOADGEN_OPTS:-} -cp "$CP" io.github.imagepullwebhook.bench.LoadGenerator \
     --ca "$work/certs/ca.crt" "$@"
 }

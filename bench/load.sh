@@ -9,6 +9,8 @@
 #  2. Half of P's median maximum, at a fixed rate: requests started on a schedule whatever the
 #     answers, latency measured from each one's scheduled start (queueing is not hidden), ROUNDS
 #     runs of DURATION s; p50/p99 per run, and the generator's own lateness (lag p99).
+# Each run also shows how busy the server's event loop was (running or waiting for CPU 0: near 1.0
+# at the maximum, else the generator set the rate) and the generator's own CPU and waiting.
 # Prints one line per run, then a summary: maximum rate, CPU µs per review for P and off (at the
 # maximum and at half), p50/p99 at half rate (median and worst of the runs), errors.
 #   bench/load.sh                      # P=both over HTTP/2, ROUNDS=5 runs of DURATION=10 s, after
@@ -31,6 +33,7 @@ show() { # label < generator output: one line per run
   grep '^step=' | while read -r line; do
     echo "$1 $(echo "$line" | field url | sed 's|.*/||') $(echo "$line" | field rps)/s errors $(echo "$line" | field errors)" \
       "p50 $(echo "$line" | field p50_ms) p99 $(echo "$line" | field p99_ms) ms, server $(echo "$line" | field server_cpu_us) µs/review," \
+      "busy $(echo "$line" | field server_busy)," \
       "gen $(echo "$line" | field gen_cpu) of a core, $(echo "$line" | field gen_cpu_us) µs/review, waiting $(echo "$line" | field gen_wait)$(echo "$line" | grep -q lag_p99 && echo ", lag p99 $(echo "$line" | field lag_p99_ms) ms")"
   done
 }

@@ -24,10 +24,12 @@
 # WARMUP_REVIEWS reviews, so that a busy machine does not cut the JIT's warm-up short.
 # Against the bare server or another jar the two servers are different programs, so nothing
 # swaps: each pair is two runs of the same pairing, and only the machine's speed cancels.
-# The generator's CPU (gen: share of a core, and µs per review) should stay well below the
-# servers', and its event loop should seldom wait for a CPU (waiting: share of the run): else the
-# generator and not the servers sets the rates, and every ratio drifts towards 1. As root the
-# generator runs at nice -5 (LOAD_NICE) for that reason. Needs curl, taskset, 2 cores.
+# The ratio holds only while both servers are saturated: "servers busy" (the least share of a
+# run in which a server's event loop was running or waiting for CPU 0) should be near 1.0. Lower,
+# a server waited for requests: the generator, not the servers, set the rates, and the ratio
+# drifts towards 1. Hence the generator's own figures (gen: share of a core and µs per review,
+# and how long its event loop waited for CPU 1), and, as root, its priority (nice LOAD_NICE,
+# default -15: it needs a tenth of a core, but needs it at once). Needs curl, taskset, 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-8}; DURATION=${DURATION:-4}; WARMUP=${WARMUP:-20}; WARMUP_REVIEWS=${WARMUP_REVIEWS:-30000}
@@ -41,6 +43,7 @@ A_PORT=${A_PORT:-18443}; B_PORT=${B_PORT:-18444}
 fail_if_busy "$A_PORT" "$B_PORT"
 make_certs
 machine
+declare -A server_pid
 # shellcheck disable=SC2086
 start_server() { # port
   if [ "$REF" = bare ] && [ "$1" = "$B_PORT" ]; then
@@ -51,7 +54,7 @@ start_server() { # port
     webhook_config "$1" "$work/config-$1.yaml"
     taskset -c 0 java ${JAVA_OPTS:-} -jar "$jar" serve -c "$work/config-$1.yaml" >"$work/server-$1.log" 2>&1 &
   fi
-  pids+=($!)
+  pids+=($!); server_pid[$1]=$!
 }
 start_server "$A_PORT"; start_server "$B_PORT"
 wait_ready "$A_PORT"; wait_ready "$B_PORT"
@@ -69,7 +72,7 @@ skip=6
 echo "# $PROTO, $P against $REF: ${#steps[@]} steps (6 of warm-up), each server on CPU 0, the load from CPU 1"
 
 # One line per step and server, as the generator prints them; each round's pair printed when complete.
-loadgen --proto "$PROTO" "${steps[@]}" | tee "$work/gen.txt" | while read -r line; do
+loadgen --proto "$PROTO" --pid "$A_PORT=${server_pid[$A_PORT]}" --pid "$B_PORT=${server_pid[$B_PORT]}" "${steps[@]}" | tee "$work/gen.txt" | while read -r line; do
   case $line in step=*) ;; *) continue;; esac
   step=$(echo "$line" | field step)
   [ "$step" -gt "$skip" ] || { echo "# warm-up step $step: $(echo "$line" | field url) $(echo "$line" | field rps)/s for $(echo "$line" | field secs) s"; continue; }
@@ -86,8 +89,9 @@ loadgen --proto "$PROTO" "${steps[@]}" | tee "$work/gen.txt" | while read -r lin
         errors = f[1, "errors"] + f[2, "errors"] + f[3, "errors"] + f[4, "errors"]
         if (other) printf "%s/%s %.3f   %s %d, %s %d; %s %d, %s %d", p, ref, r, p, f[1, "rps"], ref, f[2, "rps"], p, f[3, "rps"], ref, f[4, "rps"]
         else printf "%s/%s %.3f   A: %s %d, %s %d   B: %s %d, %s %d", p, ref, r, ref, f[1, "rps"], p, f[3, "rps"], p, f[2, "rps"], ref, f[4, "rps"]
-        printf "   errors %d, gen %.2f/%.2f of a core, %.0f/%.0f us/review, waiting %.2f/%.2f, load %s\n", errors,
-          f[1, "gen_cpu"], f[3, "gen_cpu"], f[1, "gen_cpu_us"], f[3, "gen_cpu_us"], f[1, "gen_wait"], f[3, "gen_wait"], load
+        busy = 1e9; for (i = 1; i <= 4; i++) if (f[i, "server_busy"] < busy) busy = f[i, "server_busy"]
+        printf "   errors %d, servers busy >= %.2f, gen %.2f/%.2f of a core, %.0f/%.0f us/review, waiting %.2f/%.2f, load %s\n",
+          errors, busy, f[1, "gen_cpu"], f[3, "gen_cpu"], f[1, "gen_cpu_us"], f[3, "gen_cpu_us"], f[1, "gen_wait"], f[3, "gen_wait"], load
       }' | tee -a "$work/pairs.txt"
   fi
 done

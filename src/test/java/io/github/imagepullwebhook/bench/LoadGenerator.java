@@ -47,10 +47,14 @@ import java.util.concurrent.locks.LockSupport;
  *   --bodies N --seed S   the generated set (default 1000 of seed 1)
  *   --body FILE        post this file instead (repeatable): e.g. one body, to compare with h2load
  *   --warmup SECONDS   load the first step's URLs this long first, unreported
- *   --pid PORT=PID     report that server process's CPU per request (from /proc/PID/stat)
+ *   --pid PORT=PID     report that server process's CPU per request (from /proc/PID/stat) and how
+ *                      busy its event loops were (server_busy: share of the step running or
+ *                      waiting for a CPU; near 1.0 the server was saturated, as a throughput
+ *                      figure needs; lower, it waited for requests: the generator set the rate)
  * </pre>
  * Each step prints one line per URL of {@code key=value} fields: {@code step url secs rps requests
- * errors p50_ms p90_ms p99_ms max_ms gen_cpu gen_cpu_us gen_wait server_cpu_us start_ms end_ms}, where
+ * errors p50_ms p90_ms p99_ms max_ms gen_cpu gen_cpu_us gen_wait server_cpu_us server_busy start_ms
+ * end_ms}, where
  * {@code gen_cpu} is this process's CPU over the step as a share of one core (near 1.0 means the
  * generator, not the server, may be the limit), {@code gen_cpu_us} the same per request of all
  * the step's URLs, to set beside the server's, and {@code gen_wait} the share of the step its
@@ -198,7 +202,7 @@ public final class LoadGenerator {
         }
         CompletableFuture<long[]> done = new CompletableFuture<>();
         long genCpu0 = cpuTicks(ProcessHandle.current().pid());
-        long wait0 = eventLoopWaitNanos();
+        long wait0 = eventLoops("self")[1];
         long wall0 = System.currentTimeMillis();
         loop.runOnContext(v -> {
             long start = System.nanoTime();
@@ -214,7 +218,7 @@ public final class LoadGenerator {
         });
         done.get((long) seconds + (reviews > 0 ? 3600 : 60), TimeUnit.SECONDS);
         long genCpu1 = cpuTicks(ProcessHandle.current().pid());
-        long wait1 = eventLoopWaitNanos();
+        long wait1 = eventLoops("self")[1];
         long wall1 = System.currentTimeMillis();
         List<String> lines = new ArrayList<>();
         if (number == 0) {
@@ -226,12 +230,13 @@ public final class LoadGenerator {
         double genCpuPerRequest = (genCpu1 - genCpu0) / TICKS * 1e6 / Math.max(1, answered);
         for (Target t : targets) {
             double serverCpu = t.pid == null ? Double.NaN : (t.cpuEnd - t.cpuStart) / TICKS * 1e6 / t.completed;
+            double serverBusy = t.pid == null ? Double.NaN : (t.busyEnd - t.busyStart) / 1e9 / t.seconds();
             lines.add(String.format(Locale.ROOT, "step=%d url=%s secs=%.2f rps=%.1f requests=%d errors=%d p50_ms=%.3f "
                     + "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f gen_cpu=%.2f gen_cpu_us=%.1f gen_wait=%.2f server_cpu_us=%.1f "
-                    + "start_ms=%d end_ms=%d%s",
+                    + "server_busy=%.2f start_ms=%d end_ms=%d%s",
                     number, t.url, t.seconds(), t.completed / t.seconds(), t.completed, t.errors,
                     t.latency.percentile(0.50), t.latency.percentile(0.90), t.latency.percentile(0.99),
-                    t.latency.max / 1000.0, genCpu, genCpuPerRequest, genWait, serverCpu, t.startMillis, t.endMillis,
+                    t.latency.max / 1000.0, genCpu, genCpuPerRequest, genWait, serverCpu, serverBusy, t.startMillis, t.endMillis,
                     rate > 0 ? String.format(Locale.ROOT, " lag_p99_ms=%.3f", t.lag.percentile(0.99)) : ""));
             if (t.firstError != null) {
                 lines.add("# first error at " + t.url + ": " + t.firstError);
@@ -241,21 +246,33 @@ public final class LoadGenerator {
     }
 
     /**
-     * How long the event loop thread has waited, runnable, for a CPU (the second field of
-     * /proc/self/task/TID/schedstat), in nanoseconds; 0 where the kernel does not say.
+     * How long a process's Vert.x event loop threads have run on a CPU and waited, runnable, for
+     * one (the first two fields of /proc/PROC/task/TID/schedstat), in nanoseconds; zeros where
+     * the kernel does not say. {@code proc} is a pid or "self".
      */
-    static long eventLoopWaitNanos() {
-        long sum = 0;
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+    static long[] eventLoops(String proc) {
+        long[] runWait = new long[2];
+        try (var tasks = Files.list(Path.of("/proc/" + proc + "/task"))) {
             for (Path task : tasks.toList()) {
                 if (Files.readString(task.resolve("comm")).startsWith("vert.x-eventloo")) {
-                    sum += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[1]);
+                    String[] f = Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    runWait[0] += Long.parseLong(f[0]);
+                    runWait[1] += Long.parseLong(f[1]);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return 0; // a thread that ended while listed, or no schedstat: the figure is only a hint
+            return new long[2]; // a thread that ended while listed, or no schedstat: the figures are only hints
         }
-        return sum;
+        return runWait;
+    }
+
+    /** Running or runnable time of a server's event loops, in nanoseconds. */
+    private static long busyNanos(Integer pid) {
+        if (pid == null) {
+            return 0;
+        }
+        long[] runWait = eventLoops(pid.toString());
+        return runWait[0] + runWait[1];
     }
 
     /** utime + stime of a process, in clock ticks. */
@@ -287,6 +304,8 @@ public final class LoadGenerator {
         long endMillis;
         long cpuStart;
         long cpuEnd;
+        long busyStart;
+        long busyEnd;
         int next;
         int inFlight;
         boolean stopped;
@@ -313,6 +332,7 @@ public final class LoadGenerator {
             startMillis = System.currentTimeMillis();
             finished = whenDone;
             cpuStart = pid == null ? 0 : cpuTicks(pid);
+            busyStart = busyNanos(pid);
             if (rate > 0) {
                 Thread pacer = new Thread(this::pace, "pacer");
                 pacer.setDaemon(true);
@@ -409,6 +429,7 @@ public final class LoadGenerator {
             stopped = true;
             stopNanos = System.nanoTime();
             cpuEnd = pid == null ? 0 : cpuTicks(pid);
+            busyEnd = busyNanos(pid);
             endMillis = System.currentTimeMillis();
             if (inFlight == 0) {
                 finish();
