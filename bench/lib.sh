@@ -1,22 +1,91 @@
-# Shared by bench/pinning.sh, bench/soak.sh, bench/server-profile.sh and bench/ratio.sh: the jar, a scratch
-# directory cleaned up on exit, a real docker-registry on loopback, images pushed through its API,
-# AdmissionReview bodies naming them, the webhook itself, and h2load's rate. Source after setting
-# PORT (webhook) and REG (registry).
+# Shared by the scripts in bench/: the jar and the test classes built from this tree, a scratch
+# directory cleaned up (servers stopped) on exit, one serving certificate for every server, the
+# Java load generator, a real docker-registry on loopback with images pushed through its API,
+# AdmissionReview bodies naming them, the webhook itself, and h2load's rate. Source from the
+# repository's root; set PORT (webhook) and REG (registry) first where those are used.
+# BUILD=0 skips the Maven build (the jar and classes already match the tree).
 
 JAR=target/image-pull-webhook.jar
-[ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+if [ "${BUILD:-1}" != 0 ] || [ ! -f "$JAR" ] || [ ! -f target/test-classpath.txt ]; then
+  ./mvnw -B -q package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+fi
+CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
+# fail_if_busy PORT...: refuse to measure someone else's server.
+fail_if_busy() {
+  local p
+  for p in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "port $p is in use; stop what listens there" >&2; exit 1; fi
+  done
+}
+
+# make_certs: a CA and a serving certificate for localhost in $work/certs (ca.crt, tls.crt, tls.key),
+# written by the jar itself; every server of a run serves them, so one CA file verifies them all.
+make_certs() {
+  java -jar "$JAR" serve --check --port=0 --metrics-port=-1 --cert-dir "$work/certs" >/dev/null 2>&1
+}
+
+# webhook_config PORT FILE: bench/bench-config.yaml's profiles, served on PORT with $work/certs.
+webhook_config() {
+  sed "s|^server:.*|server: {port: $1, metricsPort: -1, shutdownDelayMillis: 0, tls: {certFile: $work/certs/tls.crt, keyFile: $work/certs/tls.key}}|" \
+    bench/bench-config.yaml >"$2"
+}
+
+# wait_ready PORT: until GET /readyz answers 200.
+wait_ready() {
+  local i
+  for i in $(seq 600); do
+    curl -sf --cacert "$work/certs/ca.crt" "https://localhost:$1/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "server on port $1 not ready after 60 s" >&2; exit 1
+}
+
+# loadgen ARGS...: the Java load generator (bench/LoadGenerator) on CPU ${LOAD_CPU:-1}, trusting
+# $work/certs. As root it runs at nice ${LOAD_NICE:--15}: on a machine busy with other work the
+# generator, which needs a fraction of its core but needs it at once, then gets it, and the
+# servers set the rates.
+loadgen() {
+  local prio=()
+  [ "$(id -u)" != 0 ] || prio=(nice -n "${LOAD_NICE:--15}")
+  "${prio[@]}" taskset -c "${LOAD_CPU:-1}" java ${LOADGEN_OPTS:-} -cp "$CP" io.github.imagepullwebhook.bench.LoadGenerator \
+    --ca "$work/certs/ca.crt" "$@"
+}
+
+# field NAME: the value of NAME=... on each line of the load generator's output (standard input).
+field() { awk -v k="$1" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2) }'; }
+
+# median, quartiles: of numbers on standard input, one per line.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%g\n", (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2 }'; }
+quartiles() { sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%g-%g\n", v[int(NR / 4) + 1], v[int((3 * NR + 3) / 4)] }'; }
+
+# machine: what a figure was measured on, and how busy it was.
+machine() {
+  echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'); $(nproc) cores; $(java -version 2>&1 | head -1); $(git rev-parse --short HEAD 2>/dev/null)"
+  echo "# load: $(uptime | sed 's/.*load average/load average/')"
+}
+
 # start_webhook [JVM OPTIONS...]: serve $work/config.yaml on $PORT; its pid in $server once ready.
 # SERVER_CPU, when set, prefixes the command (e.g. "taskset -c 0").
 start_webhook() {
+  fail_if_busy "$PORT"
   ${SERVER_CPU:-} java "$@" -jar "$JAR" serve -c "$work/config.yaml" --cert-dir "$work/certs" >"$work/server.log" 2>&1 &
   server=$!
   pids+=("$server")
-  until curl -sf --cacert "$work/certs/ca.crt" "https://localhost:$PORT/readyz" >/dev/null 2>&1; do sleep 0.1; done
+  wait_ready "$PORT"
+}
+
+# start_bench_webhook [JVM OPTIONS...]: one server of bench/bench-config.yaml's profiles on $PORT and
+# CPU 0, serving $work/certs (made here); its pid in $server once ready.
+start_bench_webhook() {
+  make_certs
+  webhook_config "$PORT" "$work/config.yaml"
+  SERVER_CPU="taskset -c 0" start_webhook "$@"
 }
 
 # rps: requests/s from h2load's summary on standard input
