@@ -32,7 +32,7 @@ make_certs() {
 
 # webhook_config PORT FILE: bench/bench-config.yaml's profiles, served on PORT with $work/certs.
 webhook_config() {
-  sed "s|^server:.*|server: {port: $1, metricsPort: -1, shutdownDelayMillis: 0, tls: {certFile: $work/certs/tls.crt, keyFile: $work/certs/tls.key}}|" \
+  sed "s|^server:.*|server: {port: $1, metricsPort: -1, shutdownDelay: 0s, tls: {certFile: $work/certs/tls.crt, keyFile: $work/certs/tls.key}}|" \
     bench/bench-config.yaml >"$2"
 }
 

@@ -14,7 +14,7 @@ push bench/app 1.0
 review "127.0.0.1:$REG/bench/app:1.0" "$work/review.json"
 
 cat >"$work/config.yaml" <<YAML
-server: {port: $PORT, metricsPort: -1, shutdownDelayMillis: 0}
+server: {port: $PORT, metricsPort: -1, shutdownDelay: 0s}
 profiles:
   nopin: {defaultPullPolicy: true, alwaysPull: true}
   pin:   {defaultPullPolicy: true, alwaysPull: true, pinDigests: true}

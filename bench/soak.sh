@@ -23,7 +23,7 @@ review "127.0.0.1:$REG/bench/app:1.0" "$work/pinned.json"
 MIX="pod3:both deploy20:both cron1:both pinned:pin"
 
 cat >"$work/config.yaml" <<YAML
-server: {port: $PORT, metricsPort: -1, shutdownDelayMillis: 0}
+server: {port: $PORT, metricsPort: -1, shutdownDelay: 0s}
 profiles:
   both: {defaultPullPolicy: true, alwaysPull: true}
   pin:  {defaultPullPolicy: true, alwaysPull: true, pinDigests: true}

@@ -12,7 +12,7 @@ PORT=${PORT:-18443}
 fail_if_busy "$PORT" 9090
 machine
 make_certs
-printf 'server: {port: %s, metricsPort: 9090, shutdownDelayMillis: 0, tls: {certFile: %s, keyFile: %s}}\n' \
+printf 'server: {port: %s, metricsPort: 9090, shutdownDelay: 0s, tls: {certFile: %s, keyFile: %s}}\n' \
   "$PORT" "$work/certs/tls.crt" "$work/certs/tls.key" >"$work/provided.yaml"
 startup_runs() { # label, java options...
   local label=$1 pid t0 t1; shift
