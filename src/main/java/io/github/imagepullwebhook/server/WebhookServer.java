@@ -157,6 +157,8 @@ public final class WebhookServer {
                 .compose(v -> {
                     List<Future<Void>> drains = new ArrayList<>();
                     verticles.forEach(verticle -> drains.add(verticle.shutdown(timeout)));
+                    LOG.info("shutdown delay over; no longer accepting connections, {} requests in flight",
+                            metrics.requestsInFlight());
                     return Future.join(drains);
                 })
                 .compose(v -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())

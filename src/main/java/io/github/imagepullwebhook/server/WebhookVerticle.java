@@ -5,6 +5,7 @@ import io.github.imagepullwebhook.admission.AdmissionService.Answer;
 import io.github.imagepullwebhook.admission.AdmissionService.Mode;
 import io.github.imagepullwebhook.config.Profile;
 import io.github.imagepullwebhook.config.WebhookConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -150,12 +151,19 @@ final class WebhookVerticle extends VerticleBase {
         }
     }
 
-    /** Every request must be complete within {@code server.requestTimeoutMillis} of its headers. */
+    /**
+     * Every request must be complete within {@code server.requestTimeoutMillis} of its headers,
+     * and is counted in flight until it is answered.
+     */
     private void deadline(RoutingContext ctx) {
+        metrics.requestStarted();
         long timer = slowClients.started(ctx.request(), () -> fail(ctx, 408, "request_timeout", "request body not "
                 + "received within " + config.server().requestTimeoutMillis() + " ms (server.requestTimeoutMillis)"));
         ctx.put(DEADLINE, timer);
-        ctx.addEndHandler(v -> slowClients.finished(ctx.request(), timer));
+        ctx.addEndHandler(v -> {
+            slowClients.finished(ctx.request(), timer);
+            metrics.requestFinished(); // last: when none is in flight, the connection's idle deadline runs
+        });
         ctx.next();
     }
 
@@ -178,7 +186,7 @@ final class WebhookVerticle extends VerticleBase {
         }
         Mode mode = validate ? Mode.VALIDATE : Mode.MUTATE;
         byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        io.vertx.core.Context here = vertx.getOrCreateContext();
+        Context here = vertx.getOrCreateContext();
         Future<Answer> answer = bytes.length > OFFLOAD_BYTES
                 ? vertx.executeBlocking(() -> service.reviewAsync(bytes, profile.get().rules(), mode), false)
                         .compose(stage -> Future.fromCompletionStage(stage, here))
