@@ -45,11 +45,12 @@ final class WebhookVerticle extends VerticleBase {
     private final ServedTls tls;
     /** Null when any caller may send reviews. */
     private final ReviewCallers callers;
+    private final Timers timers;
     private HttpServer server;
     private SlowClients slowClients;
 
     WebhookVerticle(WebhookConfig config, int port, AdmissionService service, WebhookMetrics metrics,
-                    Readiness readiness, ServedTls tls, ReviewCallers callers) {
+                    Readiness readiness, ServedTls tls, ReviewCallers callers, Timers timers) {
         this.config = config;
         this.port = port;
         this.service = service;
@@ -57,6 +58,7 @@ final class WebhookVerticle extends VerticleBase {
         this.readiness = readiness;
         this.tls = tls;
         this.callers = callers;
+        this.timers = timers;
     }
 
     @Override
@@ -69,7 +71,7 @@ final class WebhookVerticle extends VerticleBase {
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.server().idleTimeoutMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         tls.applyTo(options.getSslOptions());
-        slowClients = new SlowClients(vertx, config.server().requestTimeoutMillis(), config.server().idleTimeoutMillis());
+        slowClients = new SlowClients(timers, config.server().requestTimeoutMillis(), config.server().idleTimeoutMillis());
         server = vertx.createHttpServer(options).connectionHandler(slowClients::opened).requestHandler(router());
         return server.listen(port, config.server().bindAddress());
     }
