@@ -39,6 +39,9 @@ class SigtermTest {
     static final Pattern LISTENING = Pattern.compile("listening on https port (\\d+) at \\S+ \\(metrics port (\\d+)");
     static final Pattern IN_FLIGHT = Pattern.compile("(?m)^webhook_requests_in_flight (\\S+)$");
     static final String DELAY_OVER = "shutdown delay over; no longer accepting connections, 1 requests in flight";
+    /** A warning line and its stack trace: the lines up to the next that starts with a timestamp. */
+    static final Pattern ACCEPT_RACE = Pattern.compile(
+            "(?m)^.* WARN .*Failed to register an accepted channel.*\\n(?:(?!\\d{4}-\\d\\d-\\d\\dT).*\\n)*");
 
     @TempDir
     Path dir;
@@ -84,7 +87,7 @@ class SigtermTest {
                 assertThat(response).startsWith("HTTP/1.1 200").contains("\"uid\":\"uid-1\"").contains("\"patch\"");
             }
             assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
-            assertThat(read(log)).contains("image-pull-webhook stopped").doesNotContain("Exception");
+            assertThat(withoutAcceptRace(read(log))).contains("image-pull-webhook stopped").doesNotContain("Exception");
         } finally {
             process.destroyForcibly();
         }
@@ -96,6 +99,15 @@ class SigtermTest {
         } catch (IOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * The log without Netty's warning for a connection accepted while Vert.x closes the port
+     * (it stops handing connections to its event loops a moment before the socket is closed):
+     * the probes for a refused connection may land there, and are dropped, as they should be.
+     */
+    private static String withoutAcceptRace(String log) {
+        return ACCEPT_RACE.matcher(log).replaceAll("");
     }
 
     /** {@code webhook_requests_in_flight} as the metrics port shows it; -1 when it shows none. */
