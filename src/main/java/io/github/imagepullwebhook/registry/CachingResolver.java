@@ -3,6 +3,7 @@ package io.github.imagepullwebhook.registry;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.imagepullwebhook.credentials.CredentialFingerprint;
@@ -54,9 +55,15 @@ public final class CachingResolver implements DigestResolver {
      */
     public CachingResolver(DigestResolver delegate, Duration ttl, Duration negativeTtl, long maximumSize,
                            MeterRegistry meters) {
+        this(delegate, ttl, negativeTtl, maximumSize, meters, Ticker.systemTicker());
+    }
+
+    /** @param ticker what the TTLs and a 429's Retry-After are measured with */
+    public CachingResolver(DigestResolver delegate, Duration ttl, Duration negativeTtl, long maximumSize,
+                           MeterRegistry meters, Ticker ticker) {
         this.delegate = delegate;
         this.meters = meters;
-        this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(new Expiry<Key, Outcome>() {
+        this.cache = Caffeine.newBuilder().ticker(ticker).maximumSize(maximumSize).expireAfter(new Expiry<Key, Outcome>() {
             @Override
             public long expireAfterCreate(Key key, Outcome outcome, long now) {
                 if (outcome.failure == null) {

@@ -39,12 +39,15 @@ final class CertificateFiles {
 
     private final Vertx vertx;
     private final TlsConfig files;
+    private final Timers timers;
     private Pem current;
-    private long timer = -1;
+    private volatile long timer = -1;
+    private volatile boolean stopped;
 
-    CertificateFiles(Vertx vertx, TlsConfig files) {
+    CertificateFiles(Vertx vertx, TlsConfig files, Timers timers) {
         this.vertx = vertx;
         this.files = files;
+        this.timers = timers;
     }
 
     Future<Pem> read() {
@@ -68,13 +71,21 @@ final class CertificateFiles {
      * completes once every server serves them.
      */
     void watch(long millis, Function<ServedTls, Future<?>> apply) {
-        timer = vertx.setPeriodic(millis, id -> read()
-                .onSuccess(pem -> {
-                    if (!pem.sameAs(current)) {
-                        reload(pem, apply);
-                    }
-                })
-                .onFailure(e -> LOG.warn("cannot read the TLS files ({}): {}", names(), e.getMessage())));
+        timer = timers.schedule(millis, () -> {
+            if (stopped) {
+                return; // stop() ran while this check was due
+            }
+            watch(millis, apply); // the next check is due a period after this one began, not after it ends
+            check(apply);
+        });
+    }
+
+    private void check(Function<ServedTls, Future<?>> apply) {
+        read().onSuccess(pem -> {
+            if (!pem.sameAs(current)) {
+                reload(pem, apply);
+            }
+        }).onFailure(e -> LOG.warn("cannot read the TLS files ({}): {}", names(), e.getMessage()));
     }
 
     /** Serves changed contents once they are usable; until then the ones in use stay. */
@@ -129,8 +140,9 @@ final class CertificateFiles {
     }
 
     void stop() {
+        stopped = true;
         if (timer >= 0) {
-            vertx.cancelTimer(timer);
+            timers.cancel(timer);
         }
     }
 }

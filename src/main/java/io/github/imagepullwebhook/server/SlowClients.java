@@ -1,6 +1,5 @@
 package io.github.imagepullwebhook.server;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -22,14 +21,14 @@ import java.util.Map;
  */
 final class SlowClients {
 
-    private final Vertx vertx;
+    private final Timers timers;
     private final long requestTimeout;
     private final long idleTimeout;
     /** Per open connection: requests in flight, and the timer waiting for the next one (-1 if none). */
     private final Map<HttpConnection, long[]> connections = new HashMap<>();
 
-    SlowClients(Vertx vertx, long requestTimeout, long idleTimeout) {
-        this.vertx = vertx;
+    SlowClients(Timers timers, long requestTimeout, long idleTimeout) {
+        this.timers = timers;
         this.requestTimeout = requestTimeout;
         this.idleTimeout = idleTimeout;
     }
@@ -41,7 +40,7 @@ final class SlowClients {
         connection.closeHandler(v -> {
             long[] closed = connections.remove(connection);
             if (closed != null && closed[1] >= 0) {
-                vertx.cancelTimer(closed[1]);
+                timers.cancel(closed[1]);
             }
         });
         awaitRequest(connection, state, requestTimeout);
@@ -59,7 +58,7 @@ final class SlowClients {
             state[0]++;
             cancel(state);
         }
-        return vertx.setTimer(requestTimeout, id -> {
+        return timers.schedule(requestTimeout, () -> {
             if (!request.response().ended() && !request.response().closed()) {
                 tooSlow.run();
                 if (request.version() != HttpVersion.HTTP_2) {
@@ -70,12 +69,12 @@ final class SlowClients {
     }
 
     void bodyReceived(long timer) {
-        vertx.cancelTimer(timer);
+        timers.cancel(timer);
     }
 
     /** The request is answered or abandoned; a connection with none left waits for the next. */
     void finished(HttpServerRequest request, long timer) {
-        vertx.cancelTimer(timer);
+        timers.cancel(timer);
         HttpConnection connection = request.connection();
         long[] state = connections.get(connection);
         if (state != null && state[0] > 0 && --state[0] == 0) {
@@ -85,7 +84,7 @@ final class SlowClients {
 
     private void awaitRequest(HttpConnection connection, long[] state, long millis) {
         cancel(state);
-        state[1] = vertx.setTimer(millis, id -> {
+        state[1] = timers.schedule(millis, () -> {
             state[1] = -1;
             if (state[0] == 0) {
                 connection.close();
@@ -95,7 +94,7 @@ final class SlowClients {
 
     private void cancel(long[] state) {
         if (state[1] >= 0) {
-            vertx.cancelTimer(state[1]);
+            timers.cancel(state[1]);
             state[1] = -1;
         }
     }

@@ -5,13 +5,17 @@ import io.github.imagepullwebhook.admission.Reason;
 import io.github.imagepullwebhook.policy.GroupKind;
 import io.github.imagepullwebhook.policy.PodSpecs;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +34,13 @@ public final class WebhookMetrics {
     private final Map<List<String>, Timer> durations = new ConcurrentHashMap<>();
     private final Map<String, Counter> patches = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public WebhookMetrics() {
+        Gauge.builder("webhook_requests_in_flight", inFlight, AtomicInteger::get)
+                .description("Requests whose headers arrived and that are not answered yet (probes included)")
+                .register(registry);
+    }
 
     public void record(String profile, String mode, Answer answer, long nanos) {
         String kind = answer.kind().isEmpty() ? "none" : KNOWN_KINDS.contains(answer.kind()) ? answer.kind() : "other";
@@ -43,7 +54,7 @@ public final class WebhookMetrics {
                 .description("Time from a complete request body to the encoded answer")
                 .tags("profile", profile, "mode", mode)
                 .publishPercentileHistogram()
-                .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         if (answer.reason() == Reason.PATCHED) {
             patches.computeIfAbsent(profile, p -> Counter.builder("webhook_patches").description("Reviews answered with a patch")
                     .tags("profile", p).register(registry)).increment();
@@ -59,8 +70,23 @@ public final class WebhookMetrics {
                 .description("Requests answered with an HTTP error, by type").tags("type", t).register(registry)).increment();
     }
 
+    /** A request's headers arrived: it is in flight until {@link #requestFinished()}. */
+    void requestStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    /** The request is answered, or its connection lost. */
+    void requestFinished() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Requests whose headers arrived and that are not answered yet. */
+    int requestsInFlight() {
+        return inFlight.get();
+    }
+
     /** For components that record meters of their own (the digest cache). */
-    public io.micrometer.core.instrument.MeterRegistry registry() {
+    public MeterRegistry registry() {
         return registry;
     }
 

@@ -32,17 +32,19 @@ public final class WebhookServer {
     private final List<WebhookVerticle> verticles = new CopyOnWriteArrayList<>();
     private final CertificateFiles certificates;
     private final Clock clock;
+    private final Timers timers;
     /** Null when any caller may send reviews (no {@code server.tls.clientCaFile}). */
     private ReviewCallers callers;
     private HttpServer metricsServer;
     private String deploymentId;
 
-    private WebhookServer(Vertx vertx, WebhookConfig config, WebhookMetrics metrics, Clock clock) {
+    private WebhookServer(Vertx vertx, WebhookConfig config, WebhookMetrics metrics, Clock clock, Timers timers) {
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
-        this.certificates = new CertificateFiles(vertx, config.server().tls());
+        this.timers = timers;
+        this.certificates = new CertificateFiles(vertx, config.server().tls(), timers);
     }
 
     /**
@@ -56,16 +58,19 @@ public final class WebhookServer {
     /** @param metrics shared with components that record their own meters */
     public static Future<WebhookServer> start(Vertx vertx, WebhookConfig config, AdmissionService service, int instances,
                                               WebhookMetrics metrics) {
-        return start(vertx, config, service, instances, metrics, Clock.systemUTC());
+        return start(vertx, config, service, instances, metrics, Clock.systemUTC(), Timers.of(vertx));
     }
 
-    /** @param clock what client certificates' validity is compared with on every review */
+    /**
+     * @param clock  what client certificates' validity is compared with on every review
+     * @param timers what slow clients' deadlines, the certificate checks and the shutdown delay wait on
+     */
     public static Future<WebhookServer> start(Vertx vertx, WebhookConfig config, AdmissionService service, int instances,
-                                              WebhookMetrics metrics, Clock clock) {
+                                              WebhookMetrics metrics, Clock clock, Timers timers) {
         if (config.server().tls().generated()) {
             return Future.failedFuture(new IllegalArgumentException("server.tls.certFile and keyFile are required"));
         }
-        WebhookServer server = new WebhookServer(vertx, config, metrics, clock);
+        WebhookServer server = new WebhookServer(vertx, config, metrics, clock, timers);
         return server.deploy(service, instances).map(server);
     }
 
@@ -79,7 +84,7 @@ public final class WebhookServer {
                             : new ReviewCallers(tls.clientCas(), config.server().tls().clientNames(), clock);
                     return vertx.deployVerticle(() -> {
                         WebhookVerticle verticle = new WebhookVerticle(config, port, service, metrics, readiness, tls,
-                                callers);
+                                callers, timers);
                         this.verticles.add(verticle);
                         return verticle;
                     }, new DeploymentOptions().setInstances(instances));
@@ -145,23 +150,29 @@ public final class WebhookServer {
     public Future<Void> stop() {
         readiness.set(false);
         certificates.stop();
-        Promise<Void> delayed = Promise.promise();
-        long delay = config.server().shutdownDelayMillis();
-        if (delay > 0) {
-            vertx.setTimer(delay, id -> delayed.complete());
-        } else {
-            delayed.complete();
-        }
         long timeout = config.server().shutdownTimeoutMillis();
-        return delayed.future()
+        return shutdownDelay()
                 .compose(v -> {
                     List<Future<Void>> drains = new ArrayList<>();
                     verticles.forEach(verticle -> drains.add(verticle.shutdown(timeout)));
+                    LOG.info("shutdown delay over; no longer accepting connections, {} requests in flight",
+                            metrics.requestsInFlight());
                     return Future.join(drains);
                 })
                 .compose(v -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
                 .compose(v -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId))
                 .onComplete(v -> LOG.info("image-pull-webhook stopped"))
                 .mapEmpty();
+    }
+
+    /** Completes {@code server.shutdownDelayMillis} from now, or at once when there is none. */
+    private Future<Void> shutdownDelay() {
+        long delay = config.server().shutdownDelayMillis();
+        if (delay <= 0) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> over = Promise.promise();
+        timers.schedule(delay, () -> over.complete());
+        return over.future();
     }
 }

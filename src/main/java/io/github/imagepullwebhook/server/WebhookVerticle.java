@@ -5,6 +5,7 @@ import io.github.imagepullwebhook.admission.AdmissionService.Answer;
 import io.github.imagepullwebhook.admission.AdmissionService.Mode;
 import io.github.imagepullwebhook.config.Profile;
 import io.github.imagepullwebhook.config.WebhookConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -44,11 +45,12 @@ final class WebhookVerticle extends VerticleBase {
     private final ServedTls tls;
     /** Null when any caller may send reviews. */
     private final ReviewCallers callers;
+    private final Timers timers;
     private HttpServer server;
     private SlowClients slowClients;
 
     WebhookVerticle(WebhookConfig config, int port, AdmissionService service, WebhookMetrics metrics,
-                    Readiness readiness, ServedTls tls, ReviewCallers callers) {
+                    Readiness readiness, ServedTls tls, ReviewCallers callers, Timers timers) {
         this.config = config;
         this.port = port;
         this.service = service;
@@ -56,6 +58,7 @@ final class WebhookVerticle extends VerticleBase {
         this.readiness = readiness;
         this.tls = tls;
         this.callers = callers;
+        this.timers = timers;
     }
 
     @Override
@@ -68,7 +71,7 @@ final class WebhookVerticle extends VerticleBase {
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.server().idleTimeoutMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         tls.applyTo(options.getSslOptions());
-        slowClients = new SlowClients(vertx, config.server().requestTimeoutMillis(), config.server().idleTimeoutMillis());
+        slowClients = new SlowClients(timers, config.server().requestTimeoutMillis(), config.server().idleTimeoutMillis());
         server = vertx.createHttpServer(options).connectionHandler(slowClients::opened).requestHandler(router());
         return server.listen(port, config.server().bindAddress());
     }
@@ -150,12 +153,19 @@ final class WebhookVerticle extends VerticleBase {
         }
     }
 
-    /** Every request must be complete within {@code server.requestTimeoutMillis} of its headers. */
+    /**
+     * Every request must be complete within {@code server.requestTimeoutMillis} of its headers,
+     * and is counted in flight until it is answered.
+     */
     private void deadline(RoutingContext ctx) {
+        metrics.requestStarted();
         long timer = slowClients.started(ctx.request(), () -> fail(ctx, 408, "request_timeout", "request body not "
                 + "received within " + config.server().requestTimeoutMillis() + " ms (server.requestTimeoutMillis)"));
         ctx.put(DEADLINE, timer);
-        ctx.addEndHandler(v -> slowClients.finished(ctx.request(), timer));
+        ctx.addEndHandler(v -> {
+            slowClients.finished(ctx.request(), timer);
+            metrics.requestFinished(); // last: when none is in flight, the connection's idle deadline runs
+        });
         ctx.next();
     }
 
@@ -178,7 +188,7 @@ final class WebhookVerticle extends VerticleBase {
         }
         Mode mode = validate ? Mode.VALIDATE : Mode.MUTATE;
         byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        io.vertx.core.Context here = vertx.getOrCreateContext();
+        Context here = vertx.getOrCreateContext();
         Future<Answer> answer = bytes.length > OFFLOAD_BYTES
                 ? vertx.executeBlocking(() -> service.reviewAsync(bytes, profile.get().rules(), mode), false)
                         .compose(stage -> Future.fromCompletionStage(stage, here))

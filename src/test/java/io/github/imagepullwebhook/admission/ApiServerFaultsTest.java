@@ -13,6 +13,8 @@ import io.github.imagepullwebhook.credentials.Keyring;
 import io.github.imagepullwebhook.credentials.KubernetesKeychain;
 import io.github.imagepullwebhook.policy.Rules;
 import io.github.imagepullwebhook.registry.DigestResolver;
+import io.github.imagepullwebhook.testing.Await;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +47,8 @@ class ApiServerFaultsTest {
             + "\"spec\":{\"imagePullSecrets\":[{\"name\":\"regcred\"}],\"containers\":[{\"name\":\"c\","
             + "\"image\":\"registry.example.com/team/app:1\"}]}}}}";
 
-    final ExecutorService secrets = Executors.newFixedThreadPool(2);
+    /** The keychain's threads; a pool whose finished tasks can be counted. */
+    final ThreadPoolExecutor secrets = (ThreadPoolExecutor) Executors.newFixedThreadPool(2);
     final AtomicInteger registryCalls = new AtomicInteger();
     final List<KubernetesClient> clients = new ArrayList<>();
 
@@ -73,7 +78,7 @@ class ApiServerFaultsTest {
     }
 
     /** Twenty reviews at once; each must be answered within the deadline plus scheduling slack. */
-    void assertBurstAnsweredInTime(AdmissionService service, java.util.function.Consumer<Answer> check) throws Exception {
+    void assertBurstAnsweredInTime(AdmissionService service, Consumer<Answer> check) throws Exception {
         List<CompletableFuture<Long>> burst = new ArrayList<>();
         ExecutorService callers = Executors.newFixedThreadPool(20);
         try {
@@ -120,7 +125,7 @@ class ApiServerFaultsTest {
                         held.add(silent.accept());
                         connections.incrementAndGet();
                     }
-                } catch (java.io.IOException closed) {
+                } catch (IOException closed) {
                     // done
                 }
             });
@@ -132,7 +137,10 @@ class ApiServerFaultsTest {
                         .contains("was not pinned: cannot read pull secrets");
             });
             assertThat(registryCalls).hasValue(0); // nothing is pinned with credentials it never read
-            Thread.sleep(DEADLINE.toMillis() * 4); // without the skip, queued reads would still be connecting here
+            // Every read the burst queued has had its turn on a keychain thread (without the skip,
+            // that takes ten rounds of a request timeout, each connecting once more).
+            Await.until(Duration.ofSeconds(60), () -> secrets.getCompletedTaskCount() == 20,
+                    () -> "the 20 queued Secret reads to be done (" + secrets.getCompletedTaskCount() + " are)");
             // Two keychain threads, each held at most one request timeout: reads queued behind them
             // found their review answered and never called the API.
             assertThat(connections.get()).as("connections to the silent API server").isLessThanOrEqualTo(6);

@@ -7,11 +7,14 @@ import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
 import io.github.imagepullwebhook.testing.Await;
 import io.github.imagepullwebhook.testing.LoopbackGuard;
+import io.github.imagepullwebhook.testing.TestClock;
 import io.github.imagepullwebhook.testing.TestRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -71,7 +74,7 @@ class CachingResolverTest {
     void aBurstOf200ReviewsMakesOneRegistryRoundTrip() throws Exception {
         String pushed = open.push("burst/app", "1", "amd64");
         Counting counting = new Counting();
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         CachingResolver cache = new CachingResolver(counting, Duration.ofMinutes(1), Duration.ofSeconds(5), 1000, meters);
         ImageReference image = ImageReference.parse(open.host() + "/burst/app:1");
         List<CompletableFuture<String>> burst = new ArrayList<>();
@@ -106,19 +109,25 @@ class CachingResolverTest {
     @Test
     void failuresAreRememberedBrieflyAndDigestsUntilTheTtl() throws Exception {
         Counting counting = new Counting();
-        CachingResolver cache = new CachingResolver(counting, Duration.ofMillis(800), Duration.ofMillis(200), 1000);
+        Duration ttl = Duration.ofMinutes(5);
+        Duration negativeTtl = Duration.ofSeconds(10);
+        TestClock clock = new TestClock(Instant.now());
+        CachingResolver cache = new CachingResolver(counting, ttl, negativeTtl, 1000, new SimpleMeterRegistry(), clock);
         ImageReference image = ImageReference.parse(open.host() + "/moving/app:latest");
 
         assertThatThrownBy(() -> get(cache.resolve(image, List.of()))).hasMessageContaining("not found");
-        assertThatThrownBy(() -> get(cache.resolve(image, List.of()))).hasMessageContaining("not found");
-        assertThat(counting.calls).as("a broken tag is not asked again at once").hasValue(1);
-
         String first = open.push("moving/app", "latest", "amd64");
-        Thread.sleep(300);
-        assertThat(get(cache.resolve(image, List.of()))).isEqualTo(first);
+        clock.advance(negativeTtl.minusMillis(1));
+        assertThatThrownBy(() -> get(cache.resolve(image, List.of()))).hasMessageContaining("not found");
+        assertThat(counting.calls).as("a broken tag is not asked again within the negative TTL").hasValue(1);
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(get(cache.resolve(image, List.of()))).as("after the negative TTL").isEqualTo(first);
         String second = open.push("moving/app", "latest", "arm64");
+        clock.advance(ttl.minusMillis(1));
         assertThat(get(cache.resolve(image, List.of()))).as("within the TTL").isEqualTo(first);
-        Thread.sleep(900);
+        assertThat(counting.calls).hasValue(2);
+        clock.advance(Duration.ofMillis(1));
         assertThat(get(cache.resolve(image, List.of()))).as("after the TTL the moved tag is seen").isEqualTo(second);
     }
 }

@@ -3,20 +3,28 @@ package io.github.imagepullwebhook.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
 import io.github.imagepullwebhook.testing.Await;
 import io.github.imagepullwebhook.testing.LoopbackGuard;
+import io.github.imagepullwebhook.testing.TestClock;
 import io.github.imagepullwebhook.testing.TestRegistry;
 import io.github.imagepullwebhook.tls.GeneratedCertificates;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +43,7 @@ class RegistryFaultsTest {
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
-    static String get(java.util.concurrent.CompletionStage<String> stage) throws Exception {
+    static String get(CompletionStage<String> stage) throws Exception {
         return Await.result(stage);
     }
 
@@ -63,16 +71,16 @@ class RegistryFaultsTest {
             if (request.path().contains("/huge/")) {
                 request.response().setChunked(true);
                 for (int i = 0; i < 6; i++) {
-                    request.response().write(io.vertx.core.buffer.Buffer.buffer(new byte[1024 * 1024]));
+                    request.response().write(Buffer.buffer(new byte[1024 * 1024]));
                 }
                 request.response().end();
                 return;
             }
-            if (request.method() == io.vertx.core.http.HttpMethod.GET) {
+            if (request.method() == HttpMethod.GET) {
                 gets.incrementAndGet();
             }
             request.response().putHeader("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-                    .end(io.vertx.core.buffer.Buffer.buffer(manifest));
+                    .end(Buffer.buffer(manifest));
         });
         noHeader.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         String host = "127.0.0.1:" + noHeader.actualPort();
@@ -87,7 +95,7 @@ class RegistryFaultsTest {
 
     @Test
     void aRedirectToAnotherHostDropsTheAuthorizationHeader() throws Exception {
-        List<String> seenElsewhere = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> seenElsewhere = new CopyOnWriteArrayList<>();
         HttpServer elsewhere = vertx.createHttpServer().requestHandler(request -> {
             seenElsewhere.add(String.valueOf(request.getHeader("Authorization")));
             request.response().putHeader("Docker-Content-Digest", "sha256:" + "a".repeat(64)).end();
@@ -105,7 +113,7 @@ class RegistryFaultsTest {
         String host = "127.0.0.1:" + registry.actualPort();
         RegistryClient client = new RegistryClient(vertx, new HttpClientOptions(), Set.of(host), 5_000,
                 LoopbackGuard.of(vertx));
-        var credential = new io.github.imagepullwebhook.credentials.RegistryCredential("alice", "s3cret", "", "secret a/r");
+        var credential = new RegistryCredential("alice", "s3cret", "", "secret a/r");
         assertThat(get(client.resolve(ImageReference.parse(host + "/team/app:1"), List.of(credential))))
                 .isEqualTo("sha256:" + "a".repeat(64));
         assertThat(seenElsewhere).containsExactly("null");
@@ -120,14 +128,17 @@ class RegistryFaultsTest {
         });
         limited.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         String host = "127.0.0.1:" + limited.actualPort();
+        TestClock clock = new TestClock(Instant.now());
         CachingResolver cache = new CachingResolver(new RegistryClient(vertx, new HttpClientOptions(), Set.of(host), 5_000,
-                LoopbackGuard.of(vertx)),
-                Duration.ofMinutes(1), Duration.ofMillis(50), 100);
+                LoopbackGuard.of(vertx)), Duration.ofMinutes(1), Duration.ofSeconds(1), 100, new SimpleMeterRegistry(), clock);
         ImageReference image = ImageReference.parse(host + "/busy/app:1");
 
         assertThatThrownBy(() -> get(cache.resolve(image, List.of()))).hasMessage("rate limited by " + host + "; retry after 30 s");
-        Thread.sleep(200); // well past the negative TTL, well inside Retry-After
+        clock.advance(Duration.ofSeconds(30).minusMillis(1)); // far past the negative TTL, just inside Retry-After
         assertThatThrownBy(() -> get(cache.resolve(image, List.of()))).hasMessageContaining("rate limited");
         assertThat(requests).as("the second review did not reach the registry").hasValue(1);
+        clock.advance(Duration.ofMillis(1));
+        assertThatThrownBy(() -> get(cache.resolve(image, List.of()))).hasMessageContaining("rate limited");
+        assertThat(requests).as("after Retry-After the registry is asked again").hasValue(2);
     }
 }

@@ -2,12 +2,15 @@ package io.github.imagepullwebhook.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.imagepullwebhook.testing.Await;
+import io.github.imagepullwebhook.testing.ManualTimers;
 import io.github.imagepullwebhook.tls.GeneratedCertificates;
 import io.vertx.core.Vertx;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -106,14 +109,14 @@ class TlsProtocolTest {
     @Test
     void aReloadedCertificateIsServedWithTheSameSuites(@TempDir Path dir) throws Exception {
         GeneratedCertificates files = rsaCertificate(dir);
-        WebhookServer own = WebhookServerTest.start(vertx, WebhookServerTest.config(files, 0));
+        ManualTimers timers = new ManualTimers(vertx);
+        WebhookServer own = WebhookServerTest.start(vertx, WebhookServerTest.config(files, 0), new WebhookMetrics(), timers);
         try {
             BigInteger first = WebhookServerTest.servedSerial(own.port(), files.certFile());
             rsaCertificate(dir);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (newSerial(own, files).equals(BigInteger.ZERO) && System.nanoTime() < deadline) {
-                Thread.onSpinWait(); // each try is a handshake: the server's reload timer sets the pace
-            }
+            timers.advance(Duration.ofMillis(WebhookServerTest.CERT_RELOAD_MILLIS));
+            Await.until(WebhookServerTest.WAIT, () -> !newSerial(own, files).equals(BigInteger.ZERO),
+                    () -> "the new certificate to be served");
             assertThat(newSerial(own, files)).as("the new certificate is served").isNotIn(BigInteger.ZERO, first);
             assertThat(handshake(own, "-tls1_2", "-cipher", "AES128-SHA@SECLEVEL=0")).contains("alert handshake failure");
             assertThat(handshake(own, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA@SECLEVEL=0"))

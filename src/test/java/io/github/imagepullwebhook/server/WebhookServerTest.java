@@ -11,24 +11,44 @@ import io.github.imagepullwebhook.config.Profile;
 import io.github.imagepullwebhook.config.ServerConfig;
 import io.github.imagepullwebhook.config.TlsConfig;
 import io.github.imagepullwebhook.config.WebhookConfig;
+import io.github.imagepullwebhook.testing.Await;
+import io.github.imagepullwebhook.testing.ManualTimers;
 import io.github.imagepullwebhook.testing.RawHttp;
 import io.github.imagepullwebhook.testing.Reviews;
 import io.github.imagepullwebhook.testing.TestTls;
+import io.github.imagepullwebhook.tls.CertificateAuthority;
+import io.github.imagepullwebhook.tls.CertificateAuthority.ServingCertificate;
 import io.github.imagepullwebhook.tls.GeneratedCertificates;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +63,9 @@ class WebhookServerTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final long MAX_BODY = 1024 * 1024;
+    static final long CERT_RELOAD_MILLIS = 100;
+    /** How long a test waits for something the server does on its own, on a loaded machine. */
+    static final Duration WAIT = Duration.ofSeconds(30);
 
     Path certs;
     Vertx vertx;
@@ -53,7 +76,7 @@ class WebhookServerTest {
 
     @BeforeAll
     void start() throws Exception {
-        certs = java.nio.file.Files.createTempDirectory("webhook-certs");
+        certs = Files.createTempDirectory("webhook-certs");
         files = GeneratedCertificates.create(certs, GeneratedCertificates.serviceNames("image-pull-webhook", "ns"));
         vertx = Vertx.vertx();
         server = start(vertx, config(files, 0));
@@ -70,16 +93,34 @@ class WebhookServerTest {
         return config(files, shutdownDelay, 10_000, 60_000);
     }
 
+    /**
+     * Certificate files checked every {@link #CERT_RELOAD_MILLIS}, and a shutdown timeout long
+     * enough that a drain a test drives step by step is never cut short: time moves with
+     * {@link ManualTimers}, but Vert.x's grace period runs on real time.
+     */
     static WebhookConfig config(GeneratedCertificates files, long shutdownDelay, long requestTimeout, long idleTimeout) {
-        ServerConfig server = new ServerConfig(0, new TlsConfig(files.certFile().toString(), files.keyFile().toString()),
-                0, MAX_BODY, 100, shutdownDelay, 5_000, requestTimeout, idleTimeout);
+        return config(new ServerConfig(0, tls(files), 0, MAX_BODY, CERT_RELOAD_MILLIS, shutdownDelay, 30_000,
+                requestTimeout, idleTimeout));
+    }
+
+    static WebhookConfig config(ServerConfig server) {
         return new WebhookConfig(server, Map.of("default", Profile.DEFAULT, "tenants", new Profile(true, true)),
                 List.of());
     }
 
+    static TlsConfig tls(GeneratedCertificates files) {
+        return new TlsConfig(files.certFile().toString(), files.keyFile().toString());
+    }
+
     static WebhookServer start(Vertx vertx, WebhookConfig config) throws Exception {
+        return start(vertx, config, new WebhookMetrics(), Timers.of(vertx));
+    }
+
+    /** With the timers a test moves, and the metrics it reads. */
+    static WebhookServer start(Vertx vertx, WebhookConfig config, WebhookMetrics metrics, Timers timers) throws Exception {
         AdmissionService service = new AdmissionService(new ObjectMapper(), new SkipRules(Set.of("kube-system")));
-        return WebhookServer.start(vertx, config, service, 2).await(20, TimeUnit.SECONDS);
+        return WebhookServer.start(vertx, config, service, 2, metrics, Clock.systemUTC(), timers)
+                .await(20, TimeUnit.SECONDS);
     }
 
     static HttpClient client(HttpClient.Version version, Path ca) throws Exception {
@@ -184,18 +225,18 @@ class WebhookServerTest {
     @Test
     void bodiesOverTheLimitAre413EvenAt50MiB() throws Exception {
         byte[] twoMiB = new byte[2 * 1024 * 1024];
-        java.util.Arrays.fill(twoMiB, (byte) ' ');
+        Arrays.fill(twoMiB, (byte) ' ');
         HttpResponse<String> response = post(http1, "/mutate", "application/json", twoMiB);
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(JSON.readTree(response.body()).path("message").asText())
                 .isEqualTo("request body exceeds 1048576 bytes (server.maxBodyBytes)");
         byte[] fiftyMiB = new byte[50 * 1024 * 1024];
-        java.util.Arrays.fill(fiftyMiB, (byte) ' ');
+        Arrays.fill(fiftyMiB, (byte) ' ');
         try {
             assertThat(post(http2, "/mutate", "application/json", fiftyMiB).statusCode()).isEqualTo(413);
-        } catch (java.io.IOException reset) {
+        } catch (IOException reset) {
             // The server may answer 413 and reset the stream before the client has finished sending.
-            assertThat(reset).isNotInstanceOf(java.net.http.HttpTimeoutException.class);
+            assertThat(reset).isNotInstanceOf(HttpTimeoutException.class);
         }
         assertServerStillServes();
     }
@@ -284,18 +325,18 @@ class WebhookServerTest {
         HttpClient plain = HttpClient.newHttpClient();
         assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/healthz"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
-                .isInstanceOf(java.io.IOException.class);
+                .isInstanceOf(IOException.class);
     }
 
     @Test
     void tlsOneOneIsRefused() throws Exception {
-        javax.net.ssl.SSLSocketFactory factory = TestTls.trusting(files.caFile()).getSocketFactory();
-        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) factory.createSocket("localhost", server.port())) {
+        SSLSocketFactory factory = TestTls.trusting(files.caFile()).getSocketFactory();
+        try (SSLSocket socket = (SSLSocket) factory.createSocket("localhost", server.port())) {
             socket.setEnabledProtocols(new String[] {"TLSv1.3"});
             socket.startHandshake();
             assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
         }
-        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) factory.createSocket("localhost", server.port())) {
+        try (SSLSocket socket = (SSLSocket) factory.createSocket("localhost", server.port())) {
             socket.setEnabledProtocols(new String[] {"TLSv1.2"});
             socket.startHandshake();
             assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
@@ -319,13 +360,13 @@ class WebhookServerTest {
     void refusesToStartWithAKeyThatIsNotTheCertificates(@TempDir Path dir) throws Exception {
         GeneratedCertificates one = GeneratedCertificates.create(dir.resolve("one"), List.of("localhost"));
         GeneratedCertificates other = GeneratedCertificates.create(dir.resolve("other"), List.of("localhost"));
-        java.nio.file.Files.copy(other.keyFile(), one.keyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(other.keyFile(), one.keyFile(), StandardCopyOption.REPLACE_EXISTING);
 
         assertThatThrownBy(() -> start(vertx, config(one, 0)))
                 .hasMessageContaining("server.tls certFile " + one.certFile())
                 .hasMessageContaining("the key does not belong to the certificate")
                 .hasMessageNotContaining("PRIVATE KEY");
-        java.nio.file.Files.writeString(one.keyFile(), "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+        Files.writeString(one.keyFile(), "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
         assertThatThrownBy(() -> start(vertx, config(one, 0)))
                 .hasMessageContaining("keyFile " + one.keyFile() + ": the key file is not a PEM private key")
                 .hasMessageNotContaining("bm90IGEga2V5");
@@ -335,34 +376,29 @@ class WebhookServerTest {
     @Test
     void reloadsRotatedCertificatesWithoutDroppingConnections(@TempDir Path dir) throws Exception {
         GeneratedCertificates first = GeneratedCertificates.create(dir, GeneratedCertificates.serviceNames("w", "ns"));
-        WebhookServer own = start(vertx, config(first, 0));
+        ManualTimers timers = new ManualTimers(vertx);
+        WebhookServer own = start(vertx, config(first, 0), new WebhookMetrics(), timers);
         try {
             URI uri = URI.create("https://localhost:" + own.port() + "/mutate");
-            javax.net.ssl.SSLSocket open = (javax.net.ssl.SSLSocket) TestTls.trusting(first.caFile()).getSocketFactory()
+            SSLSocket open = (SSLSocket) TestTls.trusting(first.caFile()).getSocketFactory()
                     .createSocket("localhost", own.port());
             open.setSoTimeout(5000);
             assertThat(keepAliveRequest(open)).startsWith("HTTP/1.1 200");
             Path saved = dir.resolve("first-ca.crt");
-            java.nio.file.Files.copy(first.caFile(), saved);
+            Files.copy(first.caFile(), saved);
 
             GeneratedCertificates second = GeneratedCertificates.create(dir, GeneratedCertificates.serviceNames("w", "ns"));
             HttpClient newClient = client(HttpClient.Version.HTTP_2, second.caFile());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            boolean rotated = false;
-            while (!rotated && System.nanoTime() < deadline) {
-                try {
-                    rotated = send(newClient, uri).statusCode() == 200;
-                } catch (java.io.IOException notYet) {
-                    Thread.sleep(50);
-                }
-            }
-            assertThat(rotated).as("new certificate served").isTrue();
+            assertThatThrownBy(() -> send(newClient, uri)).as("the new files are read at the next check, not before")
+                    .isInstanceOf(SSLHandshakeException.class);
+            timers.advance(Duration.ofMillis(CERT_RELOAD_MILLIS));
+            Await.until(WAIT, () -> send(newClient, uri).statusCode() == 200, () -> "the new certificate to be served");
             // The connection opened before the rotation keeps working.
             assertThat(keepAliveRequest(open)).startsWith("HTTP/1.1 200");
             open.close();
             // A client that trusts only the old CA cannot open a new connection.
             HttpClient stale = client(HttpClient.Version.HTTP_2, saved);
-            assertThatThrownBy(() -> send(stale, uri)).hasRootCauseInstanceOf(java.security.cert.CertPathValidatorException.class)
+            assertThatThrownBy(() -> send(stale, uri)).hasRootCauseInstanceOf(CertPathValidatorException.class)
                     .isInstanceOf(SSLHandshakeException.class);
         } finally {
             own.stop().await(10, TimeUnit.SECONDS);
@@ -372,19 +408,21 @@ class WebhookServerTest {
     /**
      * cert-manager renews the serving certificate under the same CA while reviews keep coming
      * over HTTP/2 and HTTP/1.1, on kept connections and on new ones: no request fails, and new
-     * connections end up with the new certificate.
+     * connections get each new certificate. The load is real; the checks of the files happen
+     * when the test moves the server's timers, once each renewal is written.
      */
     @Test
     void rotationUnderLoadFailsNoRequest(@TempDir Path dir) throws Exception {
-        io.github.imagepullwebhook.tls.CertificateAuthority ca = io.github.imagepullwebhook.tls.CertificateAuthority.create();
+        CertificateAuthority ca = CertificateAuthority.create();
         List<String> names = GeneratedCertificates.serviceNames("w", "ns");
-        GeneratedCertificates files = GeneratedCertificates.write(dir, ca.certificatePem(), ca.issue(names, java.time.Duration.ofDays(1)));
-        WebhookServer own = start(vertx, config(files, 0));
+        GeneratedCertificates files = GeneratedCertificates.write(dir, ca.certificatePem(), ca.issue(names, Duration.ofDays(1)));
+        ManualTimers timers = new ManualTimers(vertx);
+        WebhookServer own = start(vertx, config(files, 0), new WebhookMetrics(), timers);
         URI uri = URI.create("https://localhost:" + own.port() + "/mutate");
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
-        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.concurrent.ExecutorService load = java.util.concurrent.Executors.newFixedThreadPool(4);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger answered = new AtomicInteger();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        ExecutorService load = Executors.newFixedThreadPool(4);
         try {
             for (int i = 0; i < 4; i++) {
                 boolean fresh = i % 2 == 0; // half the workers open a new connection for every review
@@ -406,19 +444,21 @@ class WebhookServerTest {
                     return null;
                 });
             }
-            java.math.BigInteger firstSerial = servedSerial(own.port(), files.caFile());
-            for (int rotation = 0; rotation < 5; rotation++) {
-                Thread.sleep(300);
-                GeneratedCertificates.write(dir, ca.certificatePem(), ca.issue(names, java.time.Duration.ofDays(1)));
+            for (int rotation = 1; rotation <= 5; rotation++) {
+                awaitMoreAnswers(answered, "before rotation " + rotation);
+                ServingCertificate renewed = ca.issue(names, Duration.ofDays(1));
+                GeneratedCertificates.write(dir, ca.certificatePem(), renewed);
+                timers.advance(Duration.ofMillis(CERT_RELOAD_MILLIS));
+                BigInteger serial = renewed.certificate().getSerialNumber();
+                Await.until(WAIT, () -> servedSerial(own.port(), files.caFile()).equals(serial),
+                        () -> "new connections to get the certificate of the renewal just written");
             }
-            Thread.sleep(500); // past certReloadMillis (100) once more
+            awaitMoreAnswers(answered, "after the last rotation");
             running.set(false);
             load.shutdown();
             assertThat(load.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
             assertThat(failures).as("failed requests").isEmpty();
             assertThat(answered.get()).as("reviews answered during the rotations").isGreaterThan(50);
-            assertThat(servedSerial(own.port(), files.caFile())).as("certificate served to a new connection")
-                    .isNotEqualTo(firstSerial);
         } finally {
             running.set(false);
             load.shutdownNow();
@@ -426,16 +466,22 @@ class WebhookServerTest {
         }
     }
 
-    static java.math.BigInteger servedSerial(int port, Path ca) throws Exception {
-        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TestTls.trusting(ca).getSocketFactory()
-                .createSocket("localhost", port)) {
+    /** Ten more reviews answered: the load goes on across each step of a test. */
+    static void awaitMoreAnswers(AtomicInteger answered, String when) {
+        int before = answered.get();
+        Await.until(WAIT, () -> answered.get() >= before + 10, () -> "ten more reviews answered " + when
+                + " (" + (answered.get() - before) + " were)");
+    }
+
+    static BigInteger servedSerial(int port, Path ca) throws Exception {
+        try (SSLSocket socket = (SSLSocket) TestTls.trusting(ca).getSocketFactory().createSocket("localhost", port)) {
             socket.startHandshake();
-            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
         }
     }
 
     /** One HTTP/1.1 keep-alive request on an open socket; returns the response as text. */
-    static String keepAliveRequest(javax.net.ssl.SSLSocket socket) throws Exception {
+    static String keepAliveRequest(SSLSocket socket) throws Exception {
         RawHttp.post(socket.getOutputStream(), "/mutate", Reviews.pod("nginx").getBytes(StandardCharsets.UTF_8));
         return RawHttp.readResponse(socket.getInputStream());
     }

@@ -1,5 +1,6 @@
 package io.github.imagepullwebhook.testing;
 
+import io.github.imagepullwebhook.tls.GeneratedCertificates;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * Debian's {@code docker-registry} (the distribution registry) on a free loopback port, with a
@@ -35,7 +37,7 @@ public final class TestRegistry implements AutoCloseable {
     private final Path storage;
     private Path log;
 
-    private TestRegistry(Process process, int port, String authorization, Path storage, javax.net.ssl.SSLContext tls) {
+    private TestRegistry(Process process, int port, String authorization, Path storage, SSLContext tls) {
         this.process = process;
         this.port = port;
         this.authorization = authorization;
@@ -46,7 +48,7 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     /** An open registry over HTTPS with a certificate from {@code certificates}. */
-    public static TestRegistry https(Path dir, io.github.imagepullwebhook.tls.GeneratedCertificates certificates)
+    public static TestRegistry https(Path dir, GeneratedCertificates certificates)
             throws Exception {
         String tls = "  tls: {certificate: " + certificates.certFile() + ", key: " + certificates.keyFile() + "}\n";
         return start(dir, "", null, dir.resolve("data"), tls, TestTls.trusting(certificates.caFile()));
@@ -92,7 +94,7 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     private static TestRegistry start(Path dir, String auth, String authorization, Path storage, String tls,
-                                      javax.net.ssl.SSLContext trust) throws Exception {
+                                      SSLContext trust) throws Exception {
         Files.createDirectories(dir);
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
@@ -110,21 +112,25 @@ public final class TestRegistry implements AutoCloseable {
         return registry;
     }
 
-    private void awaitReady(Path dir) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            try {
+    private void awaitReady(Path dir) {
+        try {
+            Await.until(Duration.ofSeconds(30), () -> {
                 int status = http.send(HttpRequest.newBuilder(uri("/v2/")).build(), HttpResponse.BodyHandlers.discarding())
                         .statusCode();
-                if (status == 200 || status == 401) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
+                return status == 200 || status == 401;
+            }, () -> "docker-registry to answer /v2/; its log: " + readLog(dir));
+        } catch (AssertionError notStarted) {
+            close();
+            throw notStarted;
         }
-        close();
-        throw new IOException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
+    }
+
+    private static String readLog(Path dir) {
+        try {
+            return Files.readString(dir.resolve("registry.log"));
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     /** Manifest requests (HEAD or GET) for {@code repository} that reached the registry, from its access log. */
