@@ -28,13 +28,9 @@ public record ImageReference(String original, String domain, String path, String
         Objects.requireNonNull(path, "path");
     }
 
-    /**
-     * Parses {@code image} with Kubernetes' (distribution's) normalised parsing. Results are
-     * memoised: a cluster names the same few hundred images over and over, and the grammar's
-     * regular expression is the costliest step of a review.
-     */
+    /** Parses {@code image} with Kubernetes' (distribution's) normalised parsing. */
     public static ImageReference parse(String image) throws InvalidImageReferenceException {
-        return ParsedReferences.parse(image);
+        return ReferenceParser.parse(image);
     }
 
     /** {@code domain/path}, e.g. {@code docker.io/library/nginx}. */
