@@ -30,10 +30,11 @@ make_certs() {
   java -jar "$JAR" serve --check --port=0 --metrics-port=-1 --cert-dir "$work/certs" >/dev/null 2>&1
 }
 
-# webhook_config PORT FILE: bench/bench-config.yaml's profiles, served on PORT with $work/certs.
+# webhook_config PORT FILE: the profiles of ${CONFIG:-bench/bench-config.yaml} (whose first line
+# is its server: line), served on PORT with $work/certs.
 webhook_config() {
   sed "s|^server:.*|server: {port: $1, metricsPort: -1, shutdownDelay: 0s, tls: {certFile: $work/certs/tls.crt, keyFile: $work/certs/tls.key}}|" \
-    bench/bench-config.yaml >"$2"
+    "${CONFIG:-bench/bench-config.yaml}" >"$2"
 }
 
 # wait_ready PORT: until GET /readyz answers 200.
@@ -91,30 +92,39 @@ start_bench_webhook() {
 # rps: requests/s from h2load's summary on standard input
 rps() { awk '/finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i-1) }'; }
 
+# start_registry: docker-registry on 127.0.0.1:$REG, its access log in $work/registry.log; with
+# REG_USER and REG_PASSWORD set, behind htpasswd Basic auth for that user (push() logs in too).
 start_registry() {
+  local auth=""
+  if [ -n "${REG_USER:-}" ]; then
+    htpasswd -Bbn "$REG_USER" "$REG_PASSWORD" >"$work/htpasswd"
+    auth="auth: {htpasswd: {realm: bench, path: $work/htpasswd}}"
+  fi
   cat >"$work/registry.yml" <<YAML
 version: 0.1
 log: {level: error, accesslog: {disabled: false}}
 storage: {filesystem: {rootdirectory: $work/data}}
 http: {addr: 127.0.0.1:$REG, secret: bench}
+$auth
 YAML
   docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
   pids+=($!)
-  until curl -sf "http://127.0.0.1:$REG/v2/" >/dev/null; do sleep 0.1; done
+  until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$REG/v2/" | grep -qE '200|401'; do sleep 0.1; done
 }
 # push IMAGE TAG: a one-layer OCI image through the registry API
 push() {
-  local repo=$1 tag=$2 layer config ld cd loc manifest
+  local repo=$1 tag=$2 layer config ld cd loc manifest login=()
+  [ -z "${REG_USER:-}" ] || login=(-u "$REG_USER:$REG_PASSWORD")
   layer="layer of $repo:$tag $RANDOM"; ld="sha256:$(printf '%s' "$layer" | sha256sum | cut -d' ' -f1)"
   config='{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}'
   cd="sha256:$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)"
   for blob in "$layer" "$config"; do
-    loc=$(curl -si -X POST "http://127.0.0.1:$REG/v2/$repo/blobs/uploads/" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
-    curl -sf -X PUT -H 'Content-Type: application/octet-stream' --data-binary "$blob" \
+    loc=$(curl -si "${login[@]}" -X POST "http://127.0.0.1:$REG/v2/$repo/blobs/uploads/" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
+    curl -sf "${login[@]}" -X PUT -H 'Content-Type: application/octet-stream' --data-binary "$blob" \
       "http://127.0.0.1:$REG${loc#http://127.0.0.1:$REG}&digest=sha256:$(printf '%s' "$blob" | sha256sum | cut -d' ' -f1)" >/dev/null
   done
   manifest="{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"$cd\",\"size\":${#config}},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"$ld\",\"size\":${#layer}}]}"
-  curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary "$manifest" \
+  curl -sf "${login[@]}" -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary "$manifest" \
     "http://127.0.0.1:$REG/v2/$repo/manifests/$tag" >/dev/null
 }
 # review IMAGE FILE [FIXTURE] [CONTAINERS]: the fixture's review (default: the 3-container pod

@@ -20,6 +20,8 @@
 #                                         # of another build (e.g. of an older commit, in a git worktree)
 #   ROUNDS=8 DURATION=4 WARMUP=20 WARMUP_REVIEWS=30000 bench/ratio.sh
 #   JAVA_OPTS=... bench/ratio.sh          # JVM options for the servers (webhook and bare alike)
+#   CONFIG=FILE BODIES=DIR P=pin REF=both bench/ratio.sh   # profiles of another configuration (its first
+#                                         # line the server: line) on the bodies in DIR: bench/pinning.sh
 # Warm-up: 3 passes each way of WARMUP s, each also lasting until every server has answered
 # WARMUP_REVIEWS reviews, so that a busy machine does not cut the JIT's warm-up short.
 # Against the bare server or another jar the two servers are different programs, so nothing
@@ -72,7 +74,8 @@ skip=6
 echo "# $PROTO, $P against $REF: ${#steps[@]} steps (6 of warm-up), each server on CPU 0, the load from CPU 1"
 
 # One line per step and server, as the generator prints them; each round's pair printed when complete.
-loadgen --proto "$PROTO" --pid "$A_PORT=${server_pid[$A_PORT]}" --pid "$B_PORT=${server_pid[$B_PORT]}" "${steps[@]}" | tee "$work/gen.txt" | while read -r line; do
+bodies=(); [ -z "${BODIES:-}" ] || bodies=(--body "$BODIES")
+loadgen --proto "$PROTO" "${bodies[@]}" --pid "$A_PORT=${server_pid[$A_PORT]}" --pid "$B_PORT=${server_pid[$B_PORT]}" "${steps[@]}" | tee "$work/gen.txt" | while read -r line; do
   case $line in step=*) ;; *) continue;; esac
   step=$(echo "$line" | field step)
   [ "$step" -gt "$skip" ] || { echo "# warm-up step $step: $(echo "$line" | field url) $(echo "$line" | field rps)/s for $(echo "$line" | field secs) s"; continue; }

@@ -10,6 +10,8 @@
 #   P1=off P2=off-again bench/server-profile.sh    # the same profile twice: shows the method's noise
 #   ROUNDS=40 DURATION=3 WARMUP=20 ROWS=40 bench/server-profile.sh
 #   KEEP=/tmp/both.jfr bench/server-profile.sh     # also keep the recording (jfr print, JDK Mission Control)
+#   CONFIG=FILE BODIES=DIR P1=both P2=pin bench/server-profile.sh   # another configuration's profiles on the
+#                                                  # bodies in DIR (see bench/ratio.sh): PROFILE=1 bench/pinning.sh
 # Server on CPU 0, the load generator on CPU 1. Needs curl, jcmd, taskset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +30,8 @@ for r in $(seq "$ROUNDS"); do # the order alternates, so neither profile always 
   else steps+=("$DURATION@$(url "$P2")" "$DURATION@$(url "$P1")"); fi
 done
 # Rounds file for ServerProfile: "profile start-ms end-ms requests cpu-us", warm-up left out.
-loadgen --pid "$PORT=$server" "${steps[@]}" | tee "$work/gen.txt" | grep '^step=' | while read -r line; do
+bodies=(); [ -z "${BODIES:-}" ] || bodies=(--body "$BODIES")
+loadgen "${bodies[@]}" --pid "$PORT=$server" "${steps[@]}" | tee "$work/gen.txt" | grep '^step=' | while read -r line; do
   [ "$(echo "$line" | field step)" -gt 6 ] || continue
   echo "$(echo "$line" | field url | sed 's|.*/||') $(echo "$line" | field start_ms) $(echo "$line" | field end_ms)" \
     "$(echo "$line" | field requests) $(awk -v c="$(echo "$line" | field server_cpu_us)" -v n="$(echo "$line" | field requests)" 'BEGIN { printf "%d", c * n }')"

@@ -72,6 +72,9 @@ public final class CredentialProviders {
 
     /** True when some provider would be asked for this image. */
     public boolean matches(ImageReference image) {
+        if (providers.isEmpty()) { // the usual case, asked for every image pinned
+            return false;
+        }
         String repository = image.repository();
         return providers.stream().anyMatch(provider -> provider.matches(repository));
     }

@@ -36,7 +36,8 @@ public final class Keyring {
 
     /** Every credential for the image's normalised repository, most specific first; empty for anonymous. */
     public List<RegistryCredential> lookup(ImageReference image) {
-        return lookup(image.repository());
+        // A pod without pull Secrets, a node without config.json: no name to build and parse.
+        return index.isEmpty() ? List.of() : lookup(image.repository());
     }
 
     /** As the kubelet's {@code Lookup}, for a repository name such as {@code docker.io/library/nginx}. */

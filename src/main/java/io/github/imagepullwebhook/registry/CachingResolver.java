@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.imagepullwebhook.credentials.CredentialFingerprint;
 import io.github.imagepullwebhook.credentials.RegistryCredential;
@@ -41,8 +43,13 @@ public final class CachingResolver implements DigestResolver {
 
     private final DigestResolver delegate;
     private final AsyncCache<Key, Outcome> cache;
-    private final MeterRegistry meters;
-    private final CredentialFingerprint fingerprint = new CredentialFingerprint();
+    /** Registered once: finding a meter by its tags costs more than the cache hit it counts. */
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter resolved;
+    private final Counter failed;
+    private final Timer resolvedRequests;
+    private final Timer failedRequests;
 
     public CachingResolver(DigestResolver delegate, Duration ttl, Duration negativeTtl, long maximumSize) {
         this(delegate, ttl, negativeTtl, maximumSize, new SimpleMeterRegistry());
@@ -62,7 +69,12 @@ public final class CachingResolver implements DigestResolver {
     public CachingResolver(DigestResolver delegate, Duration ttl, Duration negativeTtl, long maximumSize,
                            MeterRegistry meters, Ticker ticker) {
         this.delegate = delegate;
-        this.meters = meters;
+        this.hits = meters.counter("webhook_digest_cache", "result", "hit");
+        this.misses = meters.counter("webhook_digest_cache", "result", "miss");
+        this.resolved = meters.counter("webhook_digest_resolutions", "outcome", "resolved");
+        this.failed = meters.counter("webhook_digest_resolutions", "outcome", "failed");
+        this.resolvedRequests = meters.timer("webhook_registry_request_duration", "outcome", "resolved");
+        this.failedRequests = meters.timer("webhook_registry_request_duration", "outcome", "failed");
         this.cache = Caffeine.newBuilder().ticker(ticker).maximumSize(maximumSize).expireAfter(new Expiry<Key, Outcome>() {
             @Override
             public long expireAfterCreate(Key key, Outcome outcome, long now) {
@@ -88,20 +100,19 @@ public final class CachingResolver implements DigestResolver {
 
     @Override
     public CompletionStage<String> resolve(ImageReference image, List<RegistryCredential> credentials) {
-        Key key = new Key(image.canonical(), fingerprint.of(credentials));
+        Key key = new Key(image.canonical(), CredentialFingerprint.of(credentials));
         boolean[] miss = {false};
         CompletableFuture<Outcome> outcome = cache.get(key, (k, executor) -> {
             miss[0] = true;
             long started = System.nanoTime();
             return delegate.resolve(image, credentials).toCompletableFuture()
                     .handle((digest, failure) -> new Outcome(digest, failure == null ? null : registryFailure(failure)))
-                    .whenComplete((done, ignored) -> meters.timer("webhook_registry_request_duration",
-                            "outcome", done.failure == null ? "resolved" : "failed")
+                    .whenComplete((done, ignored) -> (done.failure == null ? resolvedRequests : failedRequests)
                             .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
         });
-        meters.counter("webhook_digest_cache", "result", miss[0] ? "miss" : "hit").increment();
+        (miss[0] ? misses : hits).increment();
         return outcome.thenCompose(done -> {
-            meters.counter("webhook_digest_resolutions", "outcome", done.failure == null ? "resolved" : "failed").increment();
+            (done.failure == null ? resolved : failed).increment();
             return done.failure == null ? CompletableFuture.completedFuture(done.digest)
                     : CompletableFuture.failedFuture(done.failure);
         });

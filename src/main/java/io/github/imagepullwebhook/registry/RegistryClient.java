@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.imagepullwebhook.credentials.CredentialFingerprint;
 import io.github.imagepullwebhook.credentials.RegistryCredential;
 import io.github.imagepullwebhook.image.ImageReference;
@@ -33,6 +34,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +46,14 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>{@code HEAD /v2/<repository>/manifests/<tag>} with every manifest type in
  *       {@code Accept}, anonymously. 200: the digest is {@code Docker-Content-Digest}; without
- *       that header, {@code GET} the manifest and hash the exact bytes (at most 4 MiB).</li>
+ *       that header, {@code GET} the manifest and hash the exact bytes (at most 4 MiB). A 401's
+ *       challenge is remembered for that registry, as connected (scheme, host, port:
+ *       {@link ChallengeMemory}); for ten minutes a cold resolution there skips this anonymous
+ *       request and starts at step 2 (when a credential matches) or 3 (with a token for the
+ *       image's own repository): one manifest request instead of two. Refused there, the
+ *       registry is forgotten and the resolution starts again here; an anonymous request that
+ *       is not refused forgets it too. No credential goes to a registry that has not asked
+ *       for one.</li>
  *   <li>401 with {@code WWW-Authenticate: Basic}: repeat step 1 with each matching credential
  *       in turn.</li>
  *   <li>401 with {@code WWW-Authenticate: Bearer realm=…,service=…,scope=…}: for each
@@ -83,24 +92,9 @@ public final class RegistryClient implements DigestResolver {
     private final long timeoutMillis;
     private final ConnectionPolicy policy;
     /** Bearer tokens by realm, service, scope and credential, kept until shortly before they expire. */
-    private final Cache<String, Token> tokens = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfter(new Expiry<String, Token>() {
-                @Override
-                public long expireAfterCreate(String key, Token token, long now) {
-                    return token.lifetime.toNanos();
-                }
-
-                @Override
-                public long expireAfterUpdate(String key, Token token, long now, long current) {
-                    return token.lifetime.toNanos();
-                }
-
-                @Override
-                public long expireAfterRead(String key, Token token, long now, long current) {
-                    return current;
-                }
-            }).build();
-    private final CredentialFingerprint fingerprint = new CredentialFingerprint();
+    private final Cache<String, Token> tokens;
+    /** Which registries refused anonymous requests, and how (step 0). */
+    private final ChallengeMemory challenges;
 
     private record Token(String value, Duration lifetime) {
     }
@@ -119,11 +113,38 @@ public final class RegistryClient implements DigestResolver {
      */
     public RegistryClient(Vertx vertx, HttpClientOptions options, Set<String> insecureHosts, long timeoutMillis,
                           ConnectionPolicy policy) {
+        this(vertx, options, insecureHosts, timeoutMillis, policy, Ticker.systemTicker());
+    }
+
+    /** @param ticker what the lifetimes of tokens and remembered challenges are measured with */
+    public RegistryClient(Vertx vertx, HttpClientOptions options, Set<String> insecureHosts, long timeoutMillis,
+                          ConnectionPolicy policy, Ticker ticker) {
         this.vertx = vertx;
         this.http = vertx.createHttpClient(options.setConnectTimeout((int) timeoutMillis));
         this.insecureHosts = Set.copyOf(insecureHosts);
         this.timeoutMillis = timeoutMillis;
         this.policy = policy;
+        this.tokens = tokenCache(ticker);
+        this.challenges = new ChallengeMemory(ticker);
+    }
+
+    private static Cache<String, Token> tokenCache(Ticker ticker) {
+        return Caffeine.newBuilder().ticker(ticker).maximumSize(10_000).expireAfter(new Expiry<String, Token>() {
+            @Override
+            public long expireAfterCreate(String key, Token token, long now) {
+                return token.lifetime.toNanos();
+            }
+
+            @Override
+            public long expireAfterUpdate(String key, Token token, long now, long current) {
+                return token.lifetime.toNanos();
+            }
+
+            @Override
+            public long expireAfterRead(String key, Token token, long now, long current) {
+                return current;
+            }
+        }).build();
     }
 
     @Override
@@ -132,18 +153,56 @@ public final class RegistryClient implements DigestResolver {
             return Future.<String>failedFuture(new RegistryException(Kind.NOT_FOUND, "no tag to resolve in "
                     + image.canonical())).toCompletionStage();
         }
+        // Each response is read by handlers set in the callback that receives it. Started from
+        // another thread (a Secret read's, a test's), that callback could run after the response
+        // had ended ("Response already ended"); on an event loop it runs as the response arrives.
+        Promise<String> digest = Promise.promise();
+        vertx.getOrCreateContext().runOnContext(started -> start(image, credentials).onComplete(digest));
+        return digest.future().toCompletionStage();
+    }
+
+    private Future<String> start(ImageReference image, List<RegistryCredential> credentials) {
         String host = image.apiHost();
         String url = (insecureHosts.contains(host) ? "http://" : "https://") + host + "/v2/" + image.path()
                 + "/manifests/" + image.effectiveTag(); // an untagged reference names latest
+        return challenges.recall(URI.create(url))
+                .filter(challenge -> !credentials.isEmpty() || Challenge.BEARER.equals(challenge.scheme()))
+                .map(challenge -> remembered(image, url, challenge, credentials))
+                .orElseGet(() -> handshake(image, url, credentials));
+    }
+
+    /**
+     * Step 0: the registry refused anonymous requests a moment ago, so start where the
+     * handshake would go next (Basic needs a credential to try; Bearer can also get an
+     * anonymous token). Refused: the registry may have changed its challenge or now allow
+     * anonymous requests, so forget it and start over with the full handshake.
+     */
+    private Future<String> remembered(ImageReference image, String url, Challenge challenge,
+                                      List<RegistryCredential> credentials) {
+        return withCredentials(image, url, challenge, credentials, 0, new ArrayList<>()).recover(failure -> {
+            if (!(failure instanceof RegistryException e) || e.kind() != Kind.UNAUTHORIZED) {
+                return Future.failedFuture(failure);
+            }
+            challenges.forget(URI.create(url));
+            return handshake(image, url, credentials);
+        });
+    }
+
+    /** Steps 1 to 3, from an anonymous request; remembers what the registry answered it. */
+    private Future<String> handshake(ImageReference image, String url, List<RegistryCredential> credentials) {
+        URI registry = URI.create(url);
         return manifest(url, null).compose(first -> {
             if (first.status != 401) {
+                challenges.forget(registry);
                 return digest(image, url, null, first);
             }
-            return Challenge.parse(first.headers.get("WWW-Authenticate"))
-                    .map(challenge -> withCredentials(image, url, challenge, credentials, 0, new ArrayList<>()))
-                    .orElseGet(() -> Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, 401, host
-                            + " answered 401 without a usable WWW-Authenticate challenge")));
-        }).toCompletionStage();
+            Optional<Challenge> challenge = Challenge.parse(first.headers.get("WWW-Authenticate"));
+            challenge.ifPresentOrElse(c -> challenges.learn(registry, c), () -> challenges.forget(registry));
+            return challenge
+                    .map(c -> withCredentials(image, url, c, credentials, 0, new ArrayList<>()))
+                    .orElseGet(() -> Future.failedFuture(new RegistryException(Kind.UNEXPECTED_ANSWER, 401,
+                            image.apiHost() + " answered 401 without a usable WWW-Authenticate challenge")));
+        });
     }
 
     /** Tries credential {@code index} (then the next, then anonymous for Bearer) until one is accepted. */
@@ -191,7 +250,7 @@ public final class RegistryClient implements DigestResolver {
         }
         String scope = challenge.param("scope").orElse("repository:" + image.path() + ":pull");
         String service = challenge.param("service").orElse("");
-        String cacheKey = realm + " " + service + " " + scope + " " + fingerprint.of(credential);
+        String cacheKey = realm + " " + service + " " + scope + " " + CredentialFingerprint.of(credential);
         Token cached = tokens.getIfPresent(cacheKey);
         if (cached != null) {
             return Future.succeededFuture(cached.value);

@@ -131,8 +131,9 @@ class CredentialProviderPinningTest {
         assertThat(millis).as("answered at the review's deadline").isBetween(DEADLINE.toMillis() - 100, DEADLINE.toMillis() + 1_000);
         assertThat(answer.reason()).isEqualTo(Reason.RESOLUTION_FAILED_ALLOWED);
         assertThat(imagePatches(answer)).isEmpty();
+        // The plugin's own limit is the deadline too: whichever timer fires first names the failure.
         assertThat(warnings(answer)).anyMatch(w -> w.contains("spec.containers[0].image") && w.contains(
-                "was not pinned: credential provider \"hanging\" gave no answer within the review's deadline"));
+                "was not pinned: credential provider \"hanging\" gave no answer within"));
     }
 
     @Test

@@ -45,7 +45,9 @@ import java.util.concurrent.locks.LockSupport;
  *                      is not hidden); default: closed loop, connections x streams in flight.
  *                      Adds lag_p99_ms: how late the generator itself started requests
  *   --bodies N --seed S   the generated set (default 1000 of seed 1)
- *   --body FILE        post this file instead (repeatable): e.g. one body, to compare with h2load
+ *   --body FILE|DIR    post this file instead (repeatable): e.g. one body, to compare with h2load;
+ *                      a directory gives its *.json files in name order (e.g. bench/pinning.sh's
+ *                      bodies that name only images of a loopback registry)
  *   --warmup SECONDS   load the first step's URLs this long first, unreported
  *   --pid PORT=PID     report that server process's CPU per request (from /proc/PID/stat) and how
  *                      busy its event loops were (server_busy: share of the step running or
@@ -140,7 +142,7 @@ public final class LoadGenerator {
                 connections > 0 ? connections : http2 ? 4 : 32, http2 ? streams : 1, rate);
         System.out.printf(Locale.ROOT, "# %s, %d connection(s) x %d stream(s) per URL, %s; %s%n", proto,
                 generator.connections, generator.streams, rate > 0 ? "fixed rate " + rate + "/s per URL" : "closed loop",
-                files.isEmpty() ? "generated set (seed " + seed + ")" : files.size() + " file(s)");
+                files.isEmpty() ? "generated set (seed " + seed + ")" : raw.length + " file(s)");
         System.out.printf("# %s%n", ReviewBodies.describe(raw).replace("\n", "\n# "));
         try {
             for (String step : steps) {
@@ -162,7 +164,17 @@ public final class LoadGenerator {
         }
     }
 
-    private static byte[][] read(List<Path> files) throws IOException {
+    private static byte[][] read(List<Path> paths) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path path : paths) {
+            if (Files.isDirectory(path)) {
+                try (var listed = Files.list(path)) {
+                    listed.filter(f -> f.toString().endsWith(".json")).sorted().forEach(files::add);
+                }
+            } else {
+                files.add(path);
+            }
+        }
         byte[][] raw = new byte[files.size()][];
         for (int i = 0; i < raw.length; i++) {
             raw[i] = Files.readAllBytes(files.get(i));
