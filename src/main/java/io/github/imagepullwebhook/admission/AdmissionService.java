@@ -161,8 +161,7 @@ public final class AdmissionService {
         }
         JsonNode object = review.object();
         PolicyResult result = policy.decide(review.kind(), object, scope);
-        List<Candidate> candidates = pinning == null || !DigestPinner.pinsObject(review.kind(), object, policy.rules())
-                ? List.of() : DigestPinner.candidates(review.kind(), object, scope, policy.rules());
+        List<Candidate> candidates = pinning == null ? List.of() : result.pins();
         Optional<ObjectNode> podSpec = PodSpecs.spec(review.kind(), object);
         boolean checkSecrets = pinning != null && policy.rules().checkPullSecrets() && podSpec.isPresent();
         if (candidates.isEmpty() && !checkSecrets) {

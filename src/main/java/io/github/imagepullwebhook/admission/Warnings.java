@@ -1,6 +1,7 @@
 package io.github.imagepullwebhook.admission;
 
 import io.github.imagepullwebhook.policy.Change;
+import io.github.imagepullwebhook.policy.DigestPinner;
 import io.github.imagepullwebhook.policy.PolicyResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,10 +41,17 @@ final class Warnings {
     private Warnings(PolicyResult result) {
         this.result = result;
         for (Change change : result.changes()) {
-            groups.computeIfAbsent(new Outcome(change.newValue(), change.why()),
-                    outcome -> new Group("set to " + outcome.newValue() + " (" + outcome.why() + ")", new ArrayList<>()))
-                    .changes().add(change);
+            // A pin's new value is the image again with its digest: long, different for every
+            // image, and in the object for anyone to read. Pins fold into one line that says
+            // which images were pinned; the audit annotation keeps each digest.
+            Outcome key = isPin(change) ? new Outcome(null, change.why()) : new Outcome(change.newValue(), change.why());
+            groups.computeIfAbsent(key, outcome -> new Group(outcome.newValue() == null ? outcome.why()
+                    : "set to " + outcome.newValue() + " (" + outcome.why() + ")", new ArrayList<>())).changes().add(change);
         }
+    }
+
+    private static boolean isPin(Change change) {
+        return DigestPinner.RULE.equals(change.rule());
     }
 
     static Warnings of(PolicyResult result) {
@@ -71,7 +79,8 @@ final class Warnings {
     /**
      * The audit annotations: the reason, and every change with the value it replaced, grouped
      * as the warnings are ({@code spec.containers[0].imagePullPolicy (was Never) set to Always
-     * (why)}), bounded.
+     * (why)}; a pin by its digest, {@code spec.containers[0].image (@sha256:…) pinned to …}),
+     * bounded.
      */
     Map<String, String> audit(Reason reason) {
         Map<String, String> audit = new LinkedHashMap<>();
@@ -83,7 +92,9 @@ final class Warnings {
             for (int i = 0; i < folded.size() && changes.length() <= MAX_AUDIT_VALUE; i++) {
                 Change change = folded.get(i);
                 changes.append(i == 0 ? "" : ", ").append(change.field());
-                if (change.oldValue() != null && !change.oldValue().isEmpty()) {
+                if (isPin(change)) { // the image as it was, then @digest: the digest says it all
+                    changes.append(" (").append(change.newValue().substring(change.newValue().lastIndexOf('@'))).append(')');
+                } else if (change.oldValue() != null && !change.oldValue().isEmpty()) {
                     changes.append(" (was ").append(change.oldValue()).append(')');
                 }
             }

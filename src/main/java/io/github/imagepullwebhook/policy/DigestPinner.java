@@ -62,13 +62,16 @@ public final class DigestPinner {
     public static List<Candidate> candidates(GroupKind kind, JsonNode object, EnforcementScope scope, Rules rules) {
         List<Candidate> candidates = new ArrayList<>();
         PodSpecs.visit(kind, object, site -> {
-            ImageReference reference = site.reference();
-            if (scope.enforces(site) && reference != null && !reference.hasDigest()
-                    && rules.pinExemption(reference) == null) {
-                candidates.add(new Candidate(site, reference));
+            if (scope.enforces(site) && pinnable(site) && rules.pinExemption(site.reference()) == null) {
+                candidates.add(new Candidate(site, site.reference()));
             }
         });
         return candidates;
+    }
+
+    /** A parsable image without a digest (exemptions aside). */
+    static boolean pinnable(ImageSite site) {
+        return site.reference() != null && !site.reference().hasDigest();
     }
 
     /** The change that writes the pinned image into the candidate's site. */

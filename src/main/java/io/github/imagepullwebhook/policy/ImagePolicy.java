@@ -3,6 +3,7 @@ package io.github.imagepullwebhook.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.imagepullwebhook.image.ImagePattern;
 import io.github.imagepullwebhook.image.ImageReference;
+import io.github.imagepullwebhook.policy.DigestPinner.Candidate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +30,8 @@ public final class ImagePolicy {
     }
 
     /**
-     * The changes the rules decide for {@code object}, and warnings about its images.
+     * The changes the rules decide for {@code object}, warnings about its images, and the
+     * images to pin (which need a registry, so the admission layer asks it).
      *
      * @param scope which sites the rules act on
      */
@@ -37,8 +39,9 @@ public final class ImagePolicy {
         List<Change> changes = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<String> exemptions = new ArrayList<>();
+        List<Candidate> pins = new ArrayList<>();
         boolean alwaysPull = rules.alwaysPull(kind);
-        boolean pins = DigestPinner.pinsObject(kind, object, rules);
+        boolean pinsObject = DigestPinner.pinsObject(kind, object, rules);
         PodSpecs.visit(kind, object, site -> {
             if (!scope.enforces(site)) {
                 return;
@@ -46,15 +49,16 @@ public final class ImagePolicy {
             warnAboutImage(site, warnings);
             boolean exempt = alwaysPull && noteExemption(site, rules.alwaysPullExemption(site.reference()),
                     AlwaysPullImages.RULE, exemptions);
-            if (pins && site.reference() != null && !site.reference().hasDigest()) {
-                noteExemption(site, rules.pinExemption(site.reference()), DigestPinner.RULE, exemptions);
+            if (pinsObject && DigestPinner.pinnable(site)
+                    && !noteExemption(site, rules.pinExemption(site.reference()), DigestPinner.RULE, exemptions)) {
+                pins.add(new Candidate(site, site.reference()));
             }
             Change change = scope.policyWritable(site) ? decide(site, alwaysPull && !exempt) : null;
             if (change != null) {
                 changes.add(change);
             }
         });
-        return new PolicyResult(changes, warnings, exemptions);
+        return new PolicyResult(changes, warnings, exemptions, pins);
     }
 
     private Change decide(ImageSite site, boolean alwaysPull) {

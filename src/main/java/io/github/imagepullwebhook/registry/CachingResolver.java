@@ -101,6 +101,11 @@ public final class CachingResolver implements DigestResolver {
     @Override
     public CompletionStage<String> resolve(ImageReference image, List<RegistryCredential> credentials) {
         Key key = new Key(image.canonical(), CredentialFingerprint.of(credentials));
+        CompletableFuture<Outcome> known = cache.getIfPresent(key);
+        if (known != null && known.isDone() && !known.isCompletedExceptionally()) {
+            hits.increment(); // the warm path: the answer is known, nothing to wait for or chain
+            return answer(known.join());
+        }
         boolean[] miss = {false};
         CompletableFuture<Outcome> outcome = cache.get(key, (k, executor) -> {
             miss[0] = true;
@@ -111,11 +116,13 @@ public final class CachingResolver implements DigestResolver {
                             .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
         });
         (miss[0] ? misses : hits).increment();
-        return outcome.thenCompose(done -> {
-            (done.failure == null ? resolved : failed).increment();
-            return done.failure == null ? CompletableFuture.completedFuture(done.digest)
-                    : CompletableFuture.failedFuture(done.failure);
-        });
+        return outcome.thenCompose(this::answer);
+    }
+
+    private CompletableFuture<String> answer(Outcome done) {
+        (done.failure == null ? resolved : failed).increment();
+        return done.failure == null ? CompletableFuture.completedFuture(done.digest)
+                : CompletableFuture.failedFuture(done.failure);
     }
 
     private static RegistryException registryFailure(Throwable failure) {

@@ -102,6 +102,24 @@ class GoldenReviewsTest {
      * operation, touch nothing but image fields, and leave the request's own tree as sent.
      * Our own {@link JsonPatch#applyTo} must agree with zjsonpatch's.
      */
+    /** The policy lists the images to pin in its one pass: the same sites, in order, as the pinner's definition. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void thePolicysPinsAreThePinnersCandidates(String name) throws IOException {
+        JsonNode request = JSON.readTree(REVIEWS.resolve(name).resolve("request.json").toFile()).path("request");
+        if (!(request.path("object") instanceof ObjectNode object)) {
+            return;
+        }
+        GroupKind kind = new GroupKind(request.path("kind").path("group").asText(), request.path("kind").path("kind").asText());
+        Rules rules = new Rules(true, true, true, false);
+        List<String> expected = !DigestPinner.pinsObject(kind, object, rules) ? List.of()
+                : DigestPinner.candidates(kind, object, EnforcementScope.everySite(), rules).stream()
+                        .map(candidate -> candidate.site().imagePath() + "=" + candidate.reference().original()).toList();
+        assertThat(new ImagePolicy(rules).decide(kind, object, EnforcementScope.everySite()).pins())
+                .extracting(candidate -> candidate.site().imagePath() + "=" + candidate.reference().original())
+                .containsExactlyElementsOf(expected);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void patchIsWhatAWholeTreeDiffFinds(String name) throws IOException {

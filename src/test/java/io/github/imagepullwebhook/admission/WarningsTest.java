@@ -3,6 +3,7 @@ package io.github.imagepullwebhook.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.imagepullwebhook.policy.Change;
+import io.github.imagepullwebhook.policy.DigestPinner;
 import io.github.imagepullwebhook.policy.PolicyResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,29 @@ class WarningsTest {
                 org.assertj.core.api.Assertions.entry("changes", "spec.initContainers[0].imagePullPolicy (was Never), "
                         + "spec.containers[1].imagePullPolicy (was IfNotPresent) set to Always (" + FORCED + "); "
                         + "spec.containers[0].imagePullPolicy set to IfNotPresent (default)"));
+    }
+
+    /** Every pin has a value of its own; one line names them all, and the audit keeps each digest. */
+    @Test
+    void pinsFoldIntoOneLineAndTheAuditKeepsEachDigest() {
+        String a = "sha256:" + "a".repeat(64);
+        String b = "sha256:" + "b".repeat(64);
+        PolicyResult result = new PolicyResult(List.of(
+                change("spec.containers[0].imagePullPolicy", null, "Always", "alwaysPull", FORCED),
+                change("spec.containers[0].image", "registry.example/app:1.0", "registry.example/app:1.0@" + a,
+                        DigestPinner.RULE, "pinned to the digest the tag points at"),
+                change("spec.containers[1].image", "registry.example/db", "registry.example/db@" + b,
+                        DigestPinner.RULE, "pinned to the digest the tag points at")), List.of());
+
+        Warnings summary = Warnings.of(result);
+
+        assertThat(summary.lines()).containsExactly(
+                "image-pull-webhook: spec.containers[0].imagePullPolicy set to Always (" + FORCED + ")",
+                "image-pull-webhook: spec.containers[0].image, spec.containers[1].image pinned to the digest the tag points at");
+        assertThat(summary.audit(Reason.PATCHED).get("changes")).isEqualTo(
+                "spec.containers[0].imagePullPolicy set to Always (" + FORCED + "); "
+                        + "spec.containers[0].image (@" + a + "), spec.containers[1].image (@" + b + ") "
+                        + "pinned to the digest the tag points at");
     }
 
     @Test
