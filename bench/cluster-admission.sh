@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# What a user pays for the webhook in pod creations per second through a real apiserver
-# (issue 18, item 7): the e2e cluster (Kubernetes v1.20.2 from Debian's source) with our webhook
+# What a user pays for the webhook in pod creations per second through a real apiserver:
+# the e2e cluster (Kubernetes v1.20.2 from Debian's source) with our webhook
 # installed by helm (an alwaysPull profile: mutate + validate per pod), against the same
 # registrations pointing at the cheapest webhook there is (bench's CannedWebhook, a constant
 # allow) and against none; between them the canned webhook answering with our patch, then also

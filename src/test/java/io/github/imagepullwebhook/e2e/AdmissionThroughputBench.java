@@ -40,7 +40,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Issue 18, item 7: pod creations per second through the cluster's apiserver with our webhook
+ * Pod creations per second through the cluster's apiserver with our webhook
  * installed, against the same registrations pointing at the cheapest possible webhook (a
  * canned constant allow, {@code bench/CannedWebhook}), against none, in alternating rounds of
  * one run, and between them the canned webhook returning our own answer piece by piece (our

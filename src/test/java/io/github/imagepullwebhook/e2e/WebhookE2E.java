@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The webhook installed with helm as the README says (managed certificates, 2 replicas, an
  * enforcing {@code tenants} profile) plus a pinning profile, and what it must do in a real
- * cluster with a real kubelet: tests 1 to 6 of issue 18. They run in order on one release:
+ * cluster with a real kubelet: tests 1 to 6. They run in order on one release:
  * the install, what it enforces, then what changes it (scale to 0, restart, upgrade, uninstall).
  *
  * <p>{@code -De2e.helm.set=key=value,...} adds helm values, which is how each test was seen to
