@@ -35,7 +35,7 @@ mapfile -t image < <(image_flags)
 grown=()
 for f in "${image[@]}"; do
   case $f in
-    -Xmx*) grown+=("-Xms${f#-Xmx}");;
+    -Xmx*) [[ " ${image[*]} " == *" -Xms"* ]] || grown+=("-Xms${f#-Xmx}");;
     -XX:MaxRAMPercentage=*) grown+=("-XX:InitialRAMPercentage=${f#*=}");;
   esac
 done

@@ -12,6 +12,7 @@
 #   bench/startup.sh
 #   RUNS=10 LIMIT=268435456 bench/startup.sh
 #   LIMIT=0 bench/startup.sh          # no cgroup (not root, or no cgroup v1)
+#   CANDIDATE="-XX:+UseG1GC" bench/startup.sh   # a fourth way: the image's flags and these
 # Needs curl; root and cgroup v1 memory at /sys/fs/cgroup/memory for the cgroup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ printf 'server: {port: %s, metricsPort: 9090, shutdownDelay: 0s, tls: {certFile:
 train_cds
 mapfile -t image < <(image_flags)
 pretouch=("${image[@]}")
-for f in "${image[@]}"; do case $f in -Xmx*) pretouch+=("-Xms${f#-Xmx}");; -XX:MaxRAMPercentage=*) pretouch+=("-XX:InitialRAMPercentage=${f#*=}");; esac; done
+for f in "${image[@]}"; do case $f in -Xmx*) [[ " ${image[*]} " == *" -Xms"* ]] || pretouch+=("-Xms${f#-Xmx}");; -XX:MaxRAMPercentage=*) pretouch+=("-XX:InitialRAMPercentage=${f#*=}");; esac; done
 pretouch+=(-XX:+AlwaysPreTouch)
 run=(); if [ "$LIMIT" != 0 ]; then cgroup_make startup "$LIMIT"; run=("${in_cgroup[@]}"); fi
 echo "# image: java ${image[*]} -jar $JAR serve -c provided.yaml; in a cgroup of ${LIMIT} bytes (0: none)"
@@ -43,12 +44,20 @@ startup() { # way, java options...: one start, its time appended to $work/WAY
   echo $(( (t1 - t0) / 1000000 )) >>"$work/$way"
 }
 echo "== startup: process start to the first readyz 200 seen by curl, ms ($RUNS rounds, interleaved)"
+ways=(plain image pretouch)
+# shellcheck disable=SC2206
+if [ -n "${CANDIDATE:-}" ]; then # the image's flags and CANDIDATE's (a collector named there replaces the image's)
+  ways+=(candidate); candidate=()
+  for f in "${image[@]}"; do case $f in -XX:+Use*GC) [[ " $CANDIDATE " == *" -XX:+Use"*GC" "* ]] || candidate+=("$f");; *) candidate+=("$f");; esac; done
+  candidate+=($CANDIDATE); echo "# candidate: java ${candidate[*]}"
+fi
 for i in $(seq "$RUNS"); do
   startup plain
   startup image "${image[@]}"
   startup pretouch "${pretouch[@]}"
+  [ -z "${CANDIDATE:-}" ] || startup candidate "${candidate[@]}"
 done
-for way in plain image pretouch; do
+for way in "${ways[@]}"; do
   echo "$way: median $(median <"$work/$way") ms (quartiles $(quartiles <"$work/$way")): $(tr '\n' ' ' <"$work/$way")"
 done
 [ "$LIMIT" = 0 ] || echo "cgroup: OOM kills $(cgroup_oom_kills "$cgroup"), peak $(mib <"$cgroup/memory.max_usage_in_bytes") MiB"
