@@ -67,6 +67,8 @@ for port in "$A_PORT" "$B_PORT"; do # as wait_ready, but a server killed on the 
     sleep 0.1
   done
 done
+kill -0 "${server_pid[$A_PORT]}" 2>/dev/null \
+  || { echo "the image server died once ready (OOM kills in its cgroup: $(cgroup_oom_kills "$cg_image"))" >&2; exit 1; }
 grep -q ":memory:/$(basename "$cg_image")\$" "/proc/${server_pid[$A_PORT]}/cgroup" \
   || { echo "the image server is not in its cgroup" >&2; exit 1; }
 status() { awk -v k="$2:" '$1 == k { print $2 * 1024 }' "/proc/${server_pid[$1]}/status"; }
