@@ -13,7 +13,17 @@ fi
 CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cgroups=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  local cg
+  for cg in "${cgroups[@]}"; do
+    # shellcheck disable=SC2046
+    kill $(cat "$cg/cgroup.procs" 2>/dev/null) 2>/dev/null || true
+  done
+  for cg in "${cgroups[@]}"; do rmdir "$cg" 2>/dev/null || { sleep 0.5; rmdir "$cg" 2>/dev/null; } || echo "could not remove $cg" >&2; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # fail_if_busy PORT...: refuse to measure someone else's server.
@@ -149,3 +159,45 @@ for c in spec["containers"] + spec.get("initContainers", []):
 json.dump(review, open(out, "w"))
 PY
 }
+
+# train_cds: $work/app.jsa, an AppCDS archive recorded on this jar as the Dockerfile's cds stage
+# records it (serve --check with docker/cds-training.yaml: start, one review over TLS, stop).
+train_cds() {
+  java -XX:ArchiveClassesAtExit="$work/app.jsa" -jar "$JAR" serve --check -c docker/cds-training.yaml --port=0 \
+    --metrics-port=-1 --cert-dir "$work/train" >/dev/null 2>&1
+}
+
+# image_flags: the JVM options of the Dockerfile's ENTRYPOINT (between "java" and "-jar"), one per
+# line, the image's archive /app/app.jsa replaced by $work/app.jsa (train_cds).
+image_flags() {
+  python3 - "$work/app.jsa" <<'PY'
+import json, re, sys
+text = open("Dockerfile").read().replace("\\\n", " ")
+entrypoint = json.loads(re.search(r"(?m)^ENTRYPOINT\s+(\[.*\])\s*$", text).group(1))
+for flag in entrypoint[1:entrypoint.index("-jar")]:
+    print(flag.replace("/app/app.jsa", sys.argv[1]))
+PY
+}
+
+# cgroup_make NAME BYTES: a cgroup v1 memory cgroup of that limit (memory and memory+swap), as the
+# kubelet makes for a container's memory limit; removed on exit. Its directory in $cgroup, and in
+# $in_cgroup a command prefix that runs a command inside it from its first instruction (a shell
+# joins the cgroup, then execs the command: same pid, so $! after "${in_cgroup[@]}" java ... & is
+# the JVM's), so a JVM sees the limit as in a container. Needs root and /sys/fs/cgroup/memory
+# (CGROUP_ROOT overrides it).
+cgroup_make() {
+  local root=${CGROUP_ROOT:-/sys/fs/cgroup/memory}
+  [ -w "$root/cgroup.procs" ] || { echo "cannot make memory cgroups under $root (root and cgroup v1 needed)" >&2; exit 1; }
+  cgroup=$root/ipw-bench-$$-$1
+  mkdir "$cgroup"; cgroups+=("$cgroup")
+  echo "$2" >"$cgroup/memory.limit_in_bytes"
+  [ ! -f "$cgroup/memory.memsw.limit_in_bytes" ] || echo "$2" >"$cgroup/memory.memsw.limit_in_bytes"
+  # shellcheck disable=SC2016
+  in_cgroup=(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cgroup")
+}
+
+# cgroup_oom_kills DIR: the kernel's OOM kills in that cgroup.
+cgroup_oom_kills() { awk '$1 == "oom_kill" { print $2 }' "$1/memory.oom_control"; }
+
+# mib: bytes on standard input in MiB, one decimal.
+mib() { awk '{ printf "%.1f\n", $1 / 1048576 }'; }

@@ -29,9 +29,10 @@ profiles:
   pin:  {defaultPullPolicy: true, alwaysPull: true, pinDigests: true}
 registry: {insecure: ["127.0.0.1:$REG"], allow: ["127.0.0.1:*"], cacheTtl: 1h}
 YAML
-# As the Dockerfile runs it, in a JVM sized as a 256 MiB container: MaxRAM stands in for the limit,
-# and SerialGC is what the JVM picks by itself in a container that small (not a "server class" machine).
-JVM_FLAGS=${JVM_FLAGS:--XX:MaxRAM=256m -XX:+UseSerialGC -XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData}
+# As the Dockerfile runs it: its ENTRYPOINT's flags (no class-data archive here), and MaxRAM in
+# place of the 256 MiB limit for anything else the JVM sizes from the machine (bench/memory.sh
+# runs the image's JVM in a real cgroup of that limit).
+JVM_FLAGS=${JVM_FLAGS:--XX:MaxRAM=256m $(image_flags | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xshare:' | tr '\n' ' ')}
 # shellcheck disable=SC2086
 start_webhook $JVM_FLAGS
 echo "JVM: $JVM_FLAGS; $(jcmd "$server" VM.flags | tr ' ' '\n' | grep -E 'Use(Serial|G1|Parallel)GC|MaxHeapSize' | tr '\n' ' ')"

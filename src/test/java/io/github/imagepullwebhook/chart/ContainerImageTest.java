@@ -2,12 +2,16 @@ package io.github.imagepullwebhook.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -20,9 +24,17 @@ import org.w3c.dom.NodeList;
 /**
  * The image has two recipes: the Dockerfile (with a container engine) and Jib in pom.xml
  * (without one). Both must state the same runtime base, user, entrypoint with its JVM flags,
- * arguments and ports, and both must run the shaded jar at the same path.
+ * arguments and ports, and both must run the shaded jar at the same path. The JVM's memory flags
+ * and the container's memory limit (the chart's default, and {@code deploy/}) are sized together.
  */
 class ContainerImageTest {
+
+    /**
+     * What the fully grown process holds besides the Java heap (class-data archive, metaspace,
+     * code cache, threads, direct buffers, the JVM's own code and malloc), measured by
+     * bench/memory.sh in a cgroup of the chart's limit (peak RSS minus the heap: 132 MiB), rounded up.
+     */
+    static final long NON_HEAP_MIB = 140;
 
     @Test
     void dockerfileAndJibDescribeTheSameImage() throws Exception {
@@ -44,6 +56,57 @@ class ContainerImageTest {
         assertThat(text(child(path, "into")) + "/" + text(child(path, "includes")))
                 .isEqualTo("/app/image-pull-webhook.jar").isIn(json(instructions(dockerfile, "ENTRYPOINT").get(0)));
         assertThat(dockerfile).contains("COPY --from=build /src/target/image-pull-webhook.jar /app/image-pull-webhook.jar");
+    }
+
+    @Test
+    void heapAndTheContainerLimitAreSizedTogether() throws Exception {
+        String dockerfile = Files.readString(Path.of("Dockerfile")).replace("\\\n", " ");
+        List<String> entrypoint = json(instructions(dockerfile, "ENTRYPOINT").get(0));
+        Map<String, String> flags = new TreeMap<>();
+        for (String arg : entrypoint.subList(1, entrypoint.indexOf("-jar"))) {
+            Matcher m = Pattern.compile("(-X(?:m[sxn]|ss)|-Xshare|-XX:[+-]?\\w+)[=:]?(.*)").matcher(arg);
+            assertThat(m.matches()).as(arg).isTrue();
+            flags.put(m.group(1), m.group(2));
+        }
+        // Explicit sizes, not a share of whatever limit the pod has: they were measured together.
+        assertThat(flags).as("JVM flags").doesNotContainKeys("-XX:MaxRAMPercentage", "-XX:InitialRAMPercentage",
+                        "-XX:+AlwaysPreTouch")
+                .containsKeys("-Xms", "-Xmx", "-Xmn", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize",
+                        "-XX:ReservedCodeCacheSize", "-XX:MaxDirectMemorySize", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(flags.get("-Xms")).as("-Xms = -Xmx: no resizing").isEqualTo(flags.get("-Xmx"));
+        long heap = mebibytes(flags.get("-Xmx"));
+        assertThat(mebibytes(flags.get("-Xmn"))).as("young generation").isLessThanOrEqualTo(heap / 2);
+
+        JsonNode values = new YAMLMapper().readTree(Path.of("charts/image-pull-webhook/values.yaml").toFile());
+        String limit = values.at("/resources/limits/memory").asText();
+        assertThat(limit).as("chart's default memory limit").isNotEmpty();
+        JsonNode deployment = null;
+        for (JsonNode document : new YAMLMapper().readerFor(JsonNode.class)
+                .<JsonNode>readValues(Path.of("deploy/50-deployment.yaml").toFile()).readAll()) {
+            if ("Deployment".equals(document.path("kind").asText())) {
+                deployment = document;
+            }
+        }
+        assertThat(deployment).as("deploy/50-deployment.yaml's Deployment").isNotNull();
+        JsonNode resources = deployment.at("/spec/template/spec/containers/0/resources");
+        assertThat(resources.at("/limits/memory").asText()).as("deploy/'s memory limit").isEqualTo(limit);
+        assertThat(resources.at("/requests/memory").asText()).as("deploy/'s memory request")
+                .isEqualTo(values.at("/resources/requests/memory").asText());
+        // The fully grown process (heap at -Xmx) within 90 % of the limit, so the kernel never
+        // kills the pod before ExitOnOutOfMemoryError can act.
+        assertThat(heap + NON_HEAP_MIB).as("-Xmx + measured non-heap, MiB, against 90 %% of %s", limit)
+                .isLessThanOrEqualTo(mebibytes(limit) * 9 / 10);
+        // Requested what it will hold, so the scheduler places it where that memory is.
+        assertThat(mebibytes(values.at("/resources/requests/memory").asText())).as("memory request")
+                .isGreaterThanOrEqualTo(heap + NON_HEAP_MIB);
+    }
+
+    /** {@code 96m}, {@code 96M}, {@code 256Mi}, {@code 1Gi}, {@code 1g} in MiB. */
+    private static long mebibytes(String size) {
+        Matcher m = Pattern.compile("(\\d+)(m|M|Mi|g|G|Gi)").matcher(size);
+        assertThat(m.matches()).as("size %s", size).isTrue();
+        long n = Long.parseLong(m.group(1));
+        return m.group(2).toLowerCase().startsWith("g") ? n * 1024 : n;
     }
 
     /** The arguments of every instruction of that name, in order (stage aliases dropped from FROM). */
