@@ -32,7 +32,7 @@ EXPOSE 8443 9090
 # Memory, sized with the container's limit of 256 MiB (the chart's default and deploy/;
 # ContainerImageTest checks that they and these flags agree): the fully grown process must stay
 # under 90 % of it (230 MiB), so that an OutOfMemoryError, not the kernel's OOM killer, ends a
-# process that outgrows it. Measured by bench/memory.sh (docs/performance-memory.md) in a 256 MiB
+# process that outgrows it. Measured by bench/memory.sh (docs/performance.md) in a 256 MiB
 # cgroup, the heap touched to its maximum from the start, after a minute of load:
 #   Java heap, fixed (-Xms = -Xmx: no resizing)          80 MiB  (young generation 40 MiB)
 #   class-data archives (JDK's + this jar's), mapped     ~47 MiB
