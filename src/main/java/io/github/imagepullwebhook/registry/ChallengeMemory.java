@@ -3,10 +3,8 @@ package io.github.imagepullwebhook.registry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,13 +36,17 @@ final class ChallengeMemory {
                 .expireAfterWrite(LIFETIME).build();
     }
 
-    /** The challenge {@code registry} answered last, if it is remembered. */
-    Optional<Challenge> recall(URI registry) {
-        return Optional.ofNullable(byRegistry.getIfPresent(origin(registry)));
+    /**
+     * The challenge {@code registry} answered last, if it is remembered.
+     *
+     * @param registry {@code scheme://host:port} as connected, the port always written
+     */
+    Optional<Challenge> recall(String registry) {
+        return Optional.ofNullable(byRegistry.getIfPresent(registry));
     }
 
     /** {@code registry} refused anonymous with {@code challenge}; only Basic and Bearer are worth remembering. */
-    void learn(URI registry, Challenge challenge) {
+    void learn(String registry, Challenge challenge) {
         if (!Challenge.BASIC.equals(challenge.scheme()) && !Challenge.BEARER.equals(challenge.scheme())) {
             forget(registry);
             return;
@@ -53,18 +55,11 @@ final class ChallengeMemory {
         for (String name : REGISTRY_PARAMS) {
             challenge.param(name).ifPresent(value -> params.put(name, value));
         }
-        byRegistry.put(origin(registry), new Challenge(challenge.scheme(), params));
+        byRegistry.put(registry, new Challenge(challenge.scheme(), params));
     }
 
     /** {@code registry} did not refuse anonymous, or its challenge is no longer the one remembered. */
-    void forget(URI registry) {
-        byRegistry.invalidate(origin(registry));
-    }
-
-    /** scheme://host:port, as connected: the port the scheme implies when the URL names none. */
-    private static String origin(URI registry) {
-        String scheme = registry.getScheme().toLowerCase(Locale.ROOT);
-        int port = registry.getPort() >= 0 ? registry.getPort() : "https".equals(scheme) ? 443 : 80;
-        return scheme + "://" + registry.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+    void forget(String registry) {
+        byRegistry.invalidate(registry);
     }
 }

@@ -165,10 +165,11 @@ public final class RegistryClient implements DigestResolver {
         String host = image.apiHost();
         String url = (insecureHosts.contains(host) ? "http://" : "https://") + host + "/v2/" + image.path()
                 + "/manifests/" + image.effectiveTag(); // an untagged reference names latest
-        return challenges.recall(URI.create(url))
+        String registry = origin(URI.create(url));
+        return challenges.recall(registry)
                 .filter(challenge -> !credentials.isEmpty() || Challenge.BEARER.equals(challenge.scheme()))
-                .map(challenge -> remembered(image, url, challenge, credentials))
-                .orElseGet(() -> handshake(image, url, credentials));
+                .map(challenge -> remembered(image, url, registry, challenge, credentials))
+                .orElseGet(() -> handshake(image, url, registry, credentials));
     }
 
     /**
@@ -177,20 +178,23 @@ public final class RegistryClient implements DigestResolver {
      * anonymous token). Refused: the registry may have changed its challenge or now allow
      * anonymous requests, so forget it and start over with the full handshake.
      */
-    private Future<String> remembered(ImageReference image, String url, Challenge challenge,
+    private Future<String> remembered(ImageReference image, String url, String registry, Challenge challenge,
                                       List<RegistryCredential> credentials) {
         return withCredentials(image, url, challenge, credentials, 0, new ArrayList<>()).recover(failure -> {
             if (!(failure instanceof RegistryException e) || e.kind() != Kind.UNAUTHORIZED) {
                 return Future.failedFuture(failure);
             }
-            challenges.forget(URI.create(url));
-            return handshake(image, url, credentials);
+            challenges.forget(registry);
+            return handshake(image, url, registry, credentials);
         });
     }
 
-    /** Steps 1 to 3, from an anonymous request; remembers what the registry answered it. */
-    private Future<String> handshake(ImageReference image, String url, List<RegistryCredential> credentials) {
-        URI registry = URI.create(url);
+    /**
+     * Steps 1 to 3, from an anonymous request; remembers what {@code registry} (its {@link
+     * #origin}) answered it.
+     */
+    private Future<String> handshake(ImageReference image, String url, String registry,
+                                     List<RegistryCredential> credentials) {
         return manifest(url, null).compose(first -> {
             if (first.status != 401) {
                 challenges.forget(registry);
@@ -491,6 +495,11 @@ public final class RegistryClient implements DigestResolver {
     /** host:port as connected to; never the user-info part a hostile URL may carry. */
     private static String authority(URI uri) {
         return uri.getHost().toLowerCase(Locale.ROOT) + ":" + port(uri);
+    }
+
+    /** scheme://host:port as connected to: what {@link ChallengeMemory} tells registries apart by. */
+    private static String origin(URI uri) {
+        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + authority(uri);
     }
 
     private static String describe(Throwable failure) {
