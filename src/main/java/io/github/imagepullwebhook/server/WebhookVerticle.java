@@ -13,6 +13,8 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -210,7 +212,16 @@ final class WebhookVerticle extends VerticleBase {
         if (ctx.response().ended()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(bytes));
+        HttpServerResponse response = ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+        if (ctx.request().version() == HttpVersion.HTTP_2) {
+            // HTTP/2 ends a body with its stream, so no content-length is needed, and sending one
+            // costs: Netty's HPACK encoder indexes every new length, and hashes all four-digit
+            // values into 5 of its 64 buckets, so answers of 1,000-9,999 bytes (pinned pods) walk
+            // long chains on every answer (docs/performance.md). Writing the head first keeps
+            // Vert.x from adding the header; an answer ready at once still leaves in one flush.
+            response.writeHead();
+        }
+        response.end(Buffer.buffer(bytes));
     }
 
     private static String printable(String value) {
