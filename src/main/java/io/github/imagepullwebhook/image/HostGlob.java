@@ -21,6 +21,10 @@ public final class HostGlob {
      * {@code a.example.com}, but neither {@code example.com} nor {@code a.b.example.com}.
      */
     public static boolean matchesHost(String pattern, String host) {
+        if (isLiteral(pattern)) {
+            // Label by label, a pattern without glob characters matches exactly the equal host.
+            return pattern.equals(host);
+        }
         String[] globs = pattern.split("\\.", -1);
         String[] labels = host.split("\\.", -1);
         if (globs.length != labels.length) {
@@ -28,6 +32,16 @@ public final class HostGlob {
         }
         for (int i = 0; i < globs.length; i++) {
             if (!matches(globs[i], labels[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLiteral(String pattern) {
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == '\\') {
                 return false;
             }
         }
