@@ -7,9 +7,13 @@
 #   bench/jmh.sh -prof gc             # adds allocation per review: gc.alloc.rate.norm, B/op
 #   bench/jmh.sh bothRules -p bodies=1   # one body, repeated
 #   bench/jmh.sh -f 3 -wi 10 -i 10    # any other JMH options
+#   bench/jmh.sh PinningBenchmark -prof gc   # pinning's warm path: pin against both (bench/PinningBenchmark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 filter=PolicyBenchmark
-if [ $# -gt 0 ] && [[ $1 != -* ]]; then filter="PolicyBenchmark.$1"; shift; fi
+if [ $# -gt 0 ] && [[ $1 != -* ]]; then
+  case $1 in *Benchmark*) filter=$1 ;; *) filter="PolicyBenchmark.$1" ;; esac
+  shift
+fi
 exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" org.openjdk.jmh.Main "$filter" "$@"
