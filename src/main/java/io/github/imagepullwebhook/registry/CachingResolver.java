@@ -75,7 +75,10 @@ public final class CachingResolver implements DigestResolver {
         this.failed = meters.counter("webhook_digest_resolutions", "outcome", "failed");
         this.resolvedRequests = meters.timer("webhook_registry_request_duration", "outcome", "resolved");
         this.failedRequests = meters.timer("webhook_registry_request_duration", "outcome", "failed");
-        this.cache = Caffeine.newBuilder().ticker(ticker).maximumSize(maximumSize).expireAfter(new Expiry<Key, Outcome>() {
+        // Maintenance (read-buffer drains, expiry, eviction) on the calling thread: a cache hit on
+        // every pinned image would otherwise wake a pool thread every few reviews to drain its reads.
+        this.cache = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(maximumSize)
+                .expireAfter(new Expiry<Key, Outcome>() {
             @Override
             public long expireAfterCreate(Key key, Outcome outcome, long now) {
                 if (outcome.failure == null) {
