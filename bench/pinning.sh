@@ -9,10 +9,10 @@
 # 1. Warm: the throughput of profile pin (both + pinDigests) against profile both on distinct
 #    reviews whose every image is cached, measured by bench/ratio.sh (two servers on CPU 0 loaded
 #    at the same moment from CPU 1, profiles swapped, geometric mean of each pair). The bodies are
-#    bench/ReviewBodies' Pods with every image moved to the registry (repository chosen by a hash
-#    of the original, tag kept as 1.0/2.0/latest/none, digests kept) and pull Secrets dropped:
-#    there is no API server here, and a Pod without them needs none. The ratio's warm-up answers
-#    every body many times before a figure is taken, so every digest is cached (cacheTtl 1h).
+#    bench/PinningBodies: bench/ReviewBodies' Pods with every image moved to the registry and pull
+#    Secrets dropped (there is no API server here, and a Pod without them needs none). The ratio's
+#    warm-up answers every body many times before a figure is taken, so every digest is cached
+#    (cacheTtl 1h).
 # 2. Cold: manifest requests that reach the registry, counted in its access log, for the first
 #    review of an image on a registry this server never asked, for one more image on the same
 #    registry, and for a burst of 200 reviews of a third image.
@@ -44,42 +44,8 @@ profiles:
 registry: {insecure: ["127.0.0.1:$REG"], allow: ["127.0.0.1:*"], dockerConfigFile: $work/config.json, cacheTtl: 1h}
 YAML
 
-# pinning_bodies DIR: the generated set's Pods, as above, one file each.
-pinning_bodies() {
-  java -cp "$CP" io.github.imagepullwebhook.bench.ReviewBodies "$work/generated" 1400 >/dev/null
-  python3 - "$work/generated" "$1" "127.0.0.1:$REG" "$IMAGES" <<'PY'
-import json, os, sys, zlib
-src, dst, host, images = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-def moved(image):
-    name, _, digest = image.partition("@")
-    tag = ""
-    if name.rfind(":") > name.rfind("/"):
-        name, tag = name.rsplit(":", 1)
-    repo = "%s/bench/app-%d" % (host, zlib.crc32(name.encode()) % images)
-    if tag and tag != "latest":
-        tag = ("1.0", "2.0")[zlib.crc32(tag.encode()) % 2]
-    return repo + (":" + tag if tag else "") + ("@" + digest if digest else "")
-os.makedirs(dst)
-kept = 0
-for f in sorted(os.listdir(src)):
-    review = json.load(open(os.path.join(src, f)))
-    request = review["request"]
-    if request["kind"]["kind"] != "Pod":
-        continue
-    for obj in (request.get("object"), request.get("oldObject")):
-        if not obj:
-            continue
-        spec = obj["spec"]
-        spec.pop("imagePullSecrets", None)
-        for key in ("containers", "initContainers", "ephemeralContainers"):
-            for c in spec.get(key, []):
-                c["image"] = moved(c["image"])
-    json.dump(review, open(os.path.join(dst, f), "w"), separators=(",", ":"))
-    kept += 1
-print("# %d Pod reviews naming %d repositories of 127.0.0.1:%s" % (kept, images, sys.argv[3].split(":")[1]))
-PY
-}
-pinning_bodies "$work/bodies"
+# The Pods of 1,400 generated reviews, their images moved to the registry (bench/PinningBodies).
+java -cp "$CP" io.github.imagepullwebhook.bench.PinningBodies "$work/bodies" "127.0.0.1:$REG" "$IMAGES" 1400
 
 if [ -n "${PROFILE:-}" ]; then # where the server's CPU goes, both against pin (bench/server-profile.sh)
   PORT=18455 BUILD=0 CONFIG="$work/pin-config.yaml" BODIES="$work/bodies" P1=both P2=pin bench/server-profile.sh

@@ -1,8 +1,6 @@
 package io.github.imagepullwebhook.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.imagepullwebhook.admission.AdmissionService;
 import io.github.imagepullwebhook.admission.AdmissionService.Answer;
 import io.github.imagepullwebhook.admission.AdmissionService.Mode;
@@ -15,21 +13,16 @@ import io.github.imagepullwebhook.credentials.StaticKeychain;
 import io.github.imagepullwebhook.policy.Rules;
 import io.github.imagepullwebhook.registry.CachingResolver;
 import io.github.imagepullwebhook.registry.DigestResolver;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -44,11 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Pinning's warm path without HTTP: {@code pin} (defaultPullPolicy, alwaysPull, pinDigests)
  * against {@code both} (the same without pinning), each call on the next of a set of distinct
- * Pod reviews, every digest already in the cache. The reviews are {@link ReviewBodies}' Pods
- * with every image moved to one private registry, as {@code bench/pinning.sh} moves them
- * (repository chosen by a hash of the original name among {@code repositories}, tag kept as
- * 1.0/2.0/latest/none, digest kept) and pull Secrets dropped; the node's keyring holds the
- * registry's credential, so every lookup carries one and the cache keys every answer by it.
+ * Pod reviews, every digest already in the cache: {@link PinningBodies}, as
+ * {@code bench/pinning.sh} measures them. The node's keyring holds the registry's credential,
+ * so every lookup carries one and the cache keys every answer by it.
  * The registry behind the cache is never asked once the set has been answered (setup checks
  * that): it stands in for {@code bench/pinning.sh}'s real one, which measures the same path over
  * HTTP. Run with {@code bench/jmh.sh PinningBenchmark} ({@code -prof gc} adds B per review).
@@ -80,7 +71,7 @@ public class PinningBenchmark {
     @Setup
     public void setUp() {
         ObjectMapper json = new ObjectMapper();
-        reviews = moved(json, ReviewBodies.generate(1, bodies));
+        reviews = PinningBodies.moved(ReviewBodies.generate(ReviewBodies.DEFAULT_SEED, bodies), REGISTRY, repositories);
         Keyring node = new Keyring().add(Map.of(REGISTRY, new RegistryCredential("bench", "bench-password", "", "bench")));
         DigestResolver registry = (image, credentials) -> {
             registryRequests++;
@@ -122,53 +113,6 @@ public class PinningBenchmark {
     @Benchmark
     public Object pin() {
         return service.review(nextReview(), PIN, Mode.MUTATE);
-    }
-
-    /** The Pod reviews among {@code generated}, their images moved to {@link #REGISTRY}. */
-    private byte[][] moved(ObjectMapper json, byte[][] generated) {
-        List<byte[]> pods = new ArrayList<>();
-        try {
-            for (byte[] body : generated) {
-                JsonNode review = json.readTree(body);
-                JsonNode request = review.path("request");
-                if (!request.path("kind").path("kind").asText().equals("Pod")) {
-                    continue;
-                }
-                for (JsonNode object : List.of(request.path("object"), request.path("oldObject"))) {
-                    if (object.path("spec") instanceof ObjectNode spec) {
-                        spec.remove("imagePullSecrets");
-                        for (String list : List.of("containers", "initContainers", "ephemeralContainers")) {
-                            spec.path(list).forEach(c -> ((ObjectNode) c).put("image", moved(c.path("image").asText())));
-                        }
-                    }
-                }
-                pods.add(json.writeValueAsBytes(review));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return pods.toArray(byte[][]::new);
-    }
-
-    private String moved(String image) {
-        int at = image.indexOf('@');
-        String name = at < 0 ? image : image.substring(0, at);
-        String digest = at < 0 ? "" : image.substring(at);
-        String tag = "";
-        if (name.lastIndexOf(':') > name.lastIndexOf('/')) {
-            tag = name.substring(name.lastIndexOf(':') + 1);
-            name = name.substring(0, name.lastIndexOf(':'));
-        }
-        if (!tag.isEmpty() && !tag.equals("latest")) {
-            tag = crc(tag) % 2 == 0 ? "1.0" : "2.0";
-        }
-        return REGISTRY + "/bench/app-" + crc(name) % repositories + (tag.isEmpty() ? "" : ":" + tag) + digest;
-    }
-
-    private static long crc(String text) {
-        CRC32 crc = new CRC32();
-        crc.update(text.getBytes(StandardCharsets.UTF_8));
-        return crc.getValue();
     }
 
     private static String digest(String canonical) {
